@@ -1,0 +1,1 @@
+"""Data, validation, charts and build tools for the regional domestic-violence book."""
