@@ -1,0 +1,28 @@
+"""``python -m dvregions validate [DATA_DIR]``: check a data folder before building the book."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("data_dir", nargs="?", type=Path, default=None,
+                        help="folder holding datapackage.json and its CSV files (default: the book's data/)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from dvregions import data
+
+    try:
+        dataset = data.load(args.data_dir)
+    except data.DataValidationError as error:
+        print(f"INVALID: {error}", file=sys.stderr)
+        return 1
+    orders = dataset.orders
+    years = f"{orders['year'].min()}-{orders['year'].max()}"
+    print(f"OK: {dataset.data_dir} is valid: {len(orders)} restraining-order figures for "
+          f"{orders['area'].nunique()} areas in {dataset.regions.shape[0]} regions ({years}), "
+          f"{len(dataset.initiatives)} initiatives coded with {len(dataset.themes)} themes.")
+    return 0
