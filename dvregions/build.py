@@ -1,0 +1,441 @@
+"""``python -m dvregions build``: execute the notebooks whose inputs changed, then build the book.
+
+A notebook's inputs are its code cells (source and kernel name), the package code and
+the data files it read the last time it ran. Their hashes are stored in the notebook's
+own metadata (``metadata["dvregions"]["inputs"]``), so a fresh clone knows which
+notebooks are up to date without any cache folder. Data files are recorded while the
+notebook runs: the package's data loader appends the absolute path of every file it
+reads to the file named by ``DVREGIONS_INPUTS_LOG``.
+
+Heavy imports (nbclient, nbformat, Sphinx) stay inside functions so other commands
+start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+INPUTS_LOG_ENV = "DVREGIONS_INPUTS_LOG"
+METADATA_KEY = "dvregions"
+KERNEL_NAME = "python3"
+DEFAULT_NOTEBOOK_GLOBS: tuple[str, ...] = ("notebooks/*.ipynb",)
+DEFAULT_PACKAGE_GLOBS: tuple[str, ...] = ("dvregions/**/*.py",)
+# The build tool and the command-line dispatcher never run inside a notebook, so
+# editing them must not re-execute every chapter.
+PACKAGE_EXCLUDE: frozenset[str] = frozenset({"dvregions/build.py", "dvregions/__main__.py"})
+DEFAULT_TIMEOUT = 600
+
+
+# --------------------------------------------------------------------------- hashing
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's content, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _source(cell: dict) -> str:
+    """Cell source as one string (raw JSON may store it as a list of lines)."""
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def code_fingerprint(nb: dict) -> str:
+    """Hash of what execution depends on inside the notebook: kernel name and code sources.
+
+    Markdown cells, outputs and metadata are left out, so editing prose never re-executes.
+    """
+    kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name", KERNEL_NAME)
+    sources = [_source(cell) for cell in nb.get("cells", []) if cell.get("cell_type") == "code"]
+    payload = json.dumps({"kernel": kernel, "code": sources}, ensure_ascii=False)
+    return sha256_bytes(payload.encode("utf-8"))
+
+
+def package_files(root: Path, globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS) -> list[Path]:
+    """Package source files that notebooks may import, sorted by relative path."""
+    files = {path for pattern in globs for path in root.glob(pattern) if path.is_file()}
+    files = {path for path in files if rel_path(path, root) not in PACKAGE_EXCLUDE}
+    files = {path for path in files if "__pycache__" not in path.parts}
+    return sorted(files, key=lambda path: rel_path(path, root))
+
+
+def package_fingerprint(root: Path, globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS) -> str:
+    """One hash over the relative paths and contents of the package files."""
+    lines = [f"{rel_path(path, root)}\t{sha256_file(path)}" for path in package_files(root, globs)]
+    return sha256_bytes("\n".join(lines).encode("utf-8"))
+
+
+def rel_path(path: Path, root: Path) -> str:
+    """POSIX path relative to ``root``; absolute if the file lies outside it."""
+    path = Path(os.path.abspath(path))
+    try:
+        return path.relative_to(Path(os.path.abspath(root))).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def data_fingerprint(root: Path, paths: Iterable[Path]) -> dict[str, str]:
+    """``{relative path: sha256}`` for the data files a notebook read, sorted by path."""
+    hashes = {rel_path(path, root): sha256_file(path) for path in paths if Path(path).is_file()}
+    return dict(sorted(hashes.items()))
+
+
+# --------------------------------------------------------------------------- staleness
+
+
+@dataclass
+class NotebookStatus:
+    """Whether one notebook must be re-executed, and why."""
+
+    path: Path
+    rel: str
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.reasons)
+
+
+def find_notebooks(root: Path, globs: Iterable[str] = DEFAULT_NOTEBOOK_GLOBS) -> list[Path]:
+    """Notebooks of the book, sorted, without Jupyter checkpoint copies."""
+    found = {path for pattern in globs for path in root.glob(pattern)}
+    return sorted(path for path in found if ".ipynb_checkpoints" not in path.parts)
+
+
+def stored_inputs(nb: dict) -> dict | None:
+    """The fingerprint stored by the last execution, or None if there is none."""
+    return nb.get("metadata", {}).get(METADATA_KEY, {}).get("inputs")
+
+
+def staleness_reasons(nb: dict, root: Path, package_sha: str) -> list[str]:
+    """Why ``nb`` must run again; empty when its stored outputs are up to date."""
+    inputs = stored_inputs(nb)
+    if not inputs:
+        return ["never executed"]
+    reasons = []
+    if inputs.get("code") != code_fingerprint(nb):
+        reasons.append("code changed")
+    if inputs.get("package") != package_sha:
+        reasons.append("package changed")
+    for rel, sha in sorted(inputs.get("data", {}).items()):
+        path = Path(rel) if Path(rel).is_absolute() else root / rel
+        if not path.is_file():
+            reasons.append(f"data file {rel} missing")
+        elif sha256_file(path) != sha:
+            reasons.append(f"data file {rel} changed")
+    return reasons
+
+
+def notebook_statuses(
+    root: Path,
+    notebooks: Sequence[Path] | None = None,
+    package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS,
+) -> list[NotebookStatus]:
+    """Status of every notebook (stale or not), reading files only."""
+    root = Path(root).resolve()
+    notebooks = find_notebooks(root) if notebooks is None else [Path(p).resolve() for p in notebooks]
+    package_sha = package_fingerprint(root, package_globs)
+    statuses = []
+    for path in notebooks:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        statuses.append(NotebookStatus(path, rel_path(path, root), staleness_reasons(nb, root, package_sha)))
+    return statuses
+
+
+def stale_notebooks(
+    root: Path,
+    notebooks: Sequence[Path] | None = None,
+    package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS,
+) -> list[NotebookStatus]:
+    """Only the notebooks that must be re-executed, each with its reasons."""
+    return [status for status in notebook_statuses(root, notebooks, package_globs) if status.stale]
+
+
+# --------------------------------------------------------------------------- execution
+
+
+@dataclass
+class ExecutionResult:
+    """Outcome of executing one notebook."""
+
+    rel: str
+    seconds: float
+    written: bool = False
+    data_files: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def renumber_execution_counts(nb) -> None:
+    """Number executed code cells 1..n, so stored counts never depend on kernel history."""
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if not cell.source.strip():
+            cell.execution_count = None
+            continue
+        count += 1
+        cell.execution_count = count
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "execute_result":
+                output["execution_count"] = count
+
+
+def read_inputs_log(log_path: Path) -> list[Path]:
+    """Unique files listed in the inputs log, in the order first read."""
+    if not log_path.exists():
+        return []
+    seen: dict[str, None] = {}
+    for line in log_path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            seen.setdefault(line.strip(), None)
+    return [Path(line) for line in seen]
+
+
+def notebook_text(nb) -> str:
+    """Serialise as Jupyter does: nbformat JSON, indent 1, trailing newline."""
+    import nbformat
+
+    text = nbformat.writes(nb)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write ``text`` atomically unless the file already holds exactly it."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return True
+
+
+def execute_notebook(
+    path: Path,
+    root: Path,
+    package_sha: str,
+    timeout: int = DEFAULT_TIMEOUT,
+    quiet: bool = False,
+) -> ExecutionResult:
+    """Run one notebook in a fresh kernel; store outputs and fingerprint if they changed.
+
+    On error the file is left untouched and the error text is returned.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    root = Path(root).resolve()
+    path = Path(path).resolve()
+    rel = rel_path(path, root)
+    if not quiet:
+        print(f"[start] {rel}", flush=True)
+    start = time.perf_counter()
+    nb = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory(prefix="dvregions-inputs-") as tmp:
+        log_path = Path(tmp) / "inputs.log"
+        log_path.touch()
+        previous = os.environ.get(INPUTS_LOG_ENV)
+        # The kernel inherits this process's environment.
+        os.environ[INPUTS_LOG_ENV] = str(log_path)
+        try:
+            client = NotebookClient(
+                nb,
+                kernel_name=KERNEL_NAME,
+                timeout=timeout,
+                record_timing=False,
+                allow_errors=False,
+                resources={"metadata": {"path": str(path.parent)}},
+            )
+            client.execute()
+        except Exception as exc:  # noqa: BLE001 - any failure must fail the build, with its text
+            return ExecutionResult(rel, time.perf_counter() - start, error=f"{type(exc).__name__}: {exc}")
+        finally:
+            if previous is None:
+                os.environ.pop(INPUTS_LOG_ENV, None)
+            else:
+                os.environ[INPUTS_LOG_ENV] = previous
+        data_paths = read_inputs_log(log_path)
+    renumber_execution_counts(nb)
+    data = data_fingerprint(root, data_paths)
+    meta = dict(nb.metadata.get(METADATA_KEY, {}))
+    meta["inputs"] = {"code": code_fingerprint(nb), "package": package_sha, "data": data}
+    nb.metadata[METADATA_KEY] = meta
+    written = write_if_changed(path, notebook_text(nb))
+    return ExecutionResult(rel, time.perf_counter() - start, written, list(data))
+
+
+def execute_notebooks(
+    paths: Sequence[Path],
+    root: Path,
+    jobs: int | None = None,
+    package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS,
+    timeout: int = DEFAULT_TIMEOUT,
+    quiet: bool = False,
+) -> list[ExecutionResult]:
+    """Execute notebooks in parallel processes (at most ``jobs``), printing progress."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
+    root = Path(root).resolve()
+    package_sha = package_fingerprint(root, package_globs)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
+    results: list[ExecutionResult] = []
+
+    def report(result: ExecutionResult) -> None:
+        results.append(result)
+        if quiet:
+            return
+        left = len(paths) - len(results)
+        state = "FAILED" if result.error else ("updated" if result.written else "unchanged")
+        print(f"[done {len(results)}/{len(paths)}] {result.rel} {state} in {result.seconds:.1f} s ({left} left)", flush=True)
+
+    if jobs == 1:
+        for path in paths:
+            report(execute_notebook(path, root, package_sha, timeout, quiet))
+        return results
+    # spawn: a clean interpreter per worker, whatever state the parent has.
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(execute_notebook, path, root, package_sha, timeout, quiet) for path in paths]
+        for future in as_completed(futures):
+            report(future.result())
+    return results
+
+
+# --------------------------------------------------------------------------- book
+
+
+def build_book(root: Path, sphinx_jobs: int = 1, quiet: bool = False) -> int:
+    """Build the HTML book in this process, as ``jupyter-book build <root> -W -n --keep-going`` does.
+
+    In-process saves a second interpreter start-up. ``sphinx_jobs > 1`` turns on Sphinx's
+    parallel reading; two jupyter-book extensions declare no parallel safety (Sphinx then
+    refuses, and warns, which -W turns into an error), so we declare it for them: both only
+    act outside the per-document read (multitoc renumbers sections on the whole
+    environment in the main process; jupyterbook-latex only acts for LaTeX builders).
+    """
+    root = Path(root).resolve()
+    if sphinx_jobs > 1:
+        _declare_parallel_safe(("sphinx_multitoc_numbering", "sphinx_jupyterbook_latex"))
+    from jupyter_book.sphinx import build_sphinx
+
+    config = root / "_config.yml"
+    overrides = {
+        # the same overrides the jupyter-book CLI passes, so its incremental state stays valid
+        "external_toc_path": (root / "_toc.yml").as_posix(),
+        "latex_individualpages": False,
+        "nitpicky": True,
+    }
+    result = build_sphinx(
+        root,
+        root / "_build" / "html",
+        noconfig=True,
+        path_config=str(config) if config.exists() else None,
+        confoverrides=overrides,
+        builder="html",
+        warningiserror=True,
+        keep_going=True,
+        jobs=sphinx_jobs,
+        quiet=quiet,
+    )
+    if isinstance(result, Exception):
+        print(f"book build failed: {result}", file=sys.stderr)
+        return 1
+    return int(result or 0)
+
+
+def _declare_parallel_safe(modules: Iterable[str]) -> None:
+    """Wrap the Sphinx ``setup`` of ``modules`` so they declare parallel read/write safety."""
+    import importlib
+
+    for name in modules:
+        module = importlib.import_module(name)
+        original = module.setup
+        if getattr(original, "_dvregions_parallel", False):
+            continue
+
+        def setup(app, _original=original):
+            metadata = dict(_original(app) or {})
+            metadata.update(parallel_read_safe=True, parallel_write_safe=True)
+            return metadata
+
+        setup._dvregions_parallel = True  # type: ignore[attr-defined]
+        module.setup = setup
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``python -m dvregions build``."""
+    parser.add_argument("root", nargs="?", default=".", type=Path, help="book root (default: current folder)")
+    parser.add_argument("--no-execute", action="store_true", help="render stored outputs only")
+    parser.add_argument("--force", action="store_true", help="execute every notebook")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a notebook is stale; execute and build nothing")
+    parser.add_argument("--no-book", action="store_true", help="execute stale notebooks, skip the HTML build")
+    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count(), help="notebooks run at once (default: cores)")
+    parser.add_argument(
+        "--sphinx-jobs", type=int, default=1, help="Sphinx parallel read processes (default 1: faster for this book)"
+    )
+    parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
+    parser.add_argument(
+        "--package-glob",
+        action="append",
+        default=None,
+        help=f"package files that are notebook inputs (default: {' '.join(DEFAULT_PACKAGE_GLOBS)})",
+    )
+    parser.add_argument("--quiet", "-q", action="store_true", help="less output")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Execute stale notebooks, then build the book; return the exit code."""
+    root = Path(args.root).resolve()
+    package_globs = tuple(args.package_glob or DEFAULT_PACKAGE_GLOBS)
+    statuses = notebook_statuses(root, package_globs=package_globs)
+    stale = [s for s in statuses if s.stale or args.force]
+    if args.check:
+        for status in stale:
+            print(f"stale: {status.rel}: {'; '.join(status.reasons) or 'forced'}")
+        print(f"{len(stale)} of {len(statuses)} notebooks stale")
+        return 1 if stale else 0
+    if not args.no_execute:
+        if stale:
+            for status in stale:
+                print(f"to run: {status.rel} ({'; '.join(status.reasons) or 'forced'})", flush=True)
+            started = time.perf_counter()
+            results = execute_notebooks(
+                [s.path for s in stale], root, args.jobs, package_globs, args.timeout, args.quiet
+            )
+            failed = [r for r in results if r.error]
+            print(f"executed {len(results)} notebooks in {time.perf_counter() - started:.1f} s", flush=True)
+            if failed:
+                for result in failed:
+                    print(f"\nnotebook failed: {result.rel}\n{result.error}", file=sys.stderr)
+                return 1
+        else:
+            print(f"all {len(statuses)} notebooks up to date", flush=True)
+    if args.no_book:
+        return 0
+    status = build_book(root, args.sphinx_jobs, args.quiet)
+    if status:
+        print("book build failed (warnings are errors)", file=sys.stderr)
+        return status
+    print(f"open: {root / '_build' / 'html' / 'index.html'}")
+    return 0
