@@ -1,0 +1,206 @@
+"""Staleness and execution layer of ``python -m dvregions build``, on a tiny fixture book.
+
+The fixture (tests/fixtures/staleness) has three notebooks: ``a`` reads data/x.csv, ``b``
+reads data/x.csv and data/y.csv, ``c`` reads nothing. They read through a stand-in loader
+that honours the same ``DVREGIONS_INPUTS_LOG`` contract as the book's data loader.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dvregions import build
+
+FIXTURE = Path(__file__).parent / "fixtures" / "staleness"
+PACKAGE_GLOBS = ("fixturepkg/**/*.py",)
+A = "notebooks/a_reads_x.ipynb"
+B = "notebooks/b_reads_x_and_y.ipynb"
+C = "notebooks/c_reads_nothing.ipynb"
+
+
+def copy_book(dest: Path) -> Path:
+    """Copy the fixture book without build outputs or caches."""
+    ignore = shutil.ignore_patterns("_build", "__pycache__", ".ipynb_checkpoints")
+    shutil.copytree(FIXTURE, dest, ignore=ignore)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def executed_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture book with every notebook freshly executed here (once per session)."""
+    root = copy_book(tmp_path_factory.mktemp("executed") / "book")
+    results = build.execute_notebooks(
+        [root / A, root / B, root / C], root, jobs=2, package_globs=PACKAGE_GLOBS, quiet=True
+    )
+    assert [r.error for r in results] == [None, None, None]
+    return root
+
+
+@pytest.fixture
+def book(executed_book: Path, tmp_path: Path) -> Path:
+    """A private, up-to-date copy of the executed fixture book."""
+    return copy_book_from(executed_book, tmp_path / "book")
+
+
+def copy_book_from(src: Path, dest: Path) -> Path:
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("_build", "__pycache__"))
+    return dest
+
+
+def stale(root: Path) -> dict[str, list[str]]:
+    """``{notebook: reasons}`` for the stale notebooks."""
+    return {s.rel: s.reasons for s in build.stale_notebooks(root, package_globs=PACKAGE_GLOBS)}
+
+
+def rebuild(root: Path) -> list[str]:
+    """Execute the stale notebooks as the build command does; return the ones that ran."""
+    paths = [s.path for s in build.stale_notebooks(root, package_globs=PACKAGE_GLOBS)]
+    results = build.execute_notebooks(paths, root, jobs=2, package_globs=PACKAGE_GLOBS, quiet=True)
+    assert [r.error for r in results if r.error] == []
+    return sorted(r.rel for r in results)
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def edit_cell(path: Path, cell_index: int, source: str) -> None:
+    """Replace one cell's source, writing the notebook as Jupyter does."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[cell_index].source = source
+    path.write_text(build.notebook_text(nb), encoding="utf-8")
+
+
+def test_committed_fixture_is_up_to_date_in_any_location(tmp_path: Path) -> None:
+    """Fingerprints use repo-relative paths, so a fresh copy elsewhere needs no execution."""
+    root = copy_book(tmp_path / "clone")
+    assert stale(root) == {}
+
+
+def test_fingerprint_records_exactly_the_data_files_read(executed_book: Path) -> None:
+    data = {rel: sorted(build.stored_inputs(load(executed_book / rel))["data"]) for rel in (A, B, C)}
+    assert data == {A: ["data/x.csv"], B: ["data/x.csv", "data/y.csv"], C: []}
+
+
+def test_never_executed_notebook_is_stale(book: Path) -> None:
+    nb = load(book / C)
+    del nb["metadata"]["dvregions"]
+    (book / C).write_text(json.dumps(nb, indent=1) + "\n", encoding="utf-8")
+    assert stale(book) == {C: ["never executed"]}
+
+
+def test_data_change_reruns_exactly_its_readers(book: Path) -> None:
+    (book / "data" / "y.csv").write_text("region,value\nnorth,11\nsouth,20\n", encoding="utf-8")
+    assert stale(book) == {B: ["data file data/y.csv changed"]}
+    before = mtimes(book)
+    assert rebuild(book) == [B]
+    after = mtimes(book)
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == [B]
+    # the new output really comes from the new data: 3 + 5 + 11 + 20
+    assert load(book / B)["cells"][3]["outputs"][0]["text"] == ["39\n"]
+    assert stale(book) == {}
+
+
+def test_shared_data_file_change_reruns_both_readers(book: Path) -> None:
+    (book / "data" / "x.csv").write_text("region,value\nnorth,4\nsouth,5\n", encoding="utf-8")
+    assert sorted(stale(book)) == [A, B]
+    assert rebuild(book) == [A, B]
+    assert stale(book) == {}
+
+
+def test_touch_without_content_change_is_not_stale(book: Path) -> None:
+    os.utime(book / "data" / "x.csv")
+    assert stale(book) == {}
+
+
+def test_markdown_change_executes_nothing(book: Path) -> None:
+    edit_cell(book / A, 0, "# A reads x\n\nDifferent prose.")
+    assert stale(book) == {}
+    assert rebuild(book) == []
+
+
+def test_code_change_reruns_that_notebook(book: Path) -> None:
+    edit_cell(book / C, 2, "sum(range(5))")
+    assert stale(book) == {C: ["code changed"]}
+    assert rebuild(book) == [C]
+    outputs = load(book / C)["cells"][2]["outputs"]
+    assert outputs[0]["data"]["text/plain"] == ["10"] or outputs[0]["data"]["text/plain"] == "10"
+    assert [cell.get("execution_count") for cell in load(book / C)["cells"]] == [None, 1, 2]
+
+
+def test_package_change_reruns_every_notebook(book: Path) -> None:
+    loader = book / "fixturepkg" / "loader.py"
+    loader.write_text(loader.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    assert stale(book) == {A: ["package changed"], B: ["package changed"], C: ["package changed"]}
+
+
+def test_no_change_run_writes_no_file(book: Path) -> None:
+    before = mtimes(book)
+    assert rebuild(book) == []
+    assert mtimes(book) == before
+
+
+def test_forced_rerun_with_same_outputs_rewrites_nothing(book: Path) -> None:
+    """Re-executing yields byte-identical notebooks: deterministic metadata and counts."""
+    before = mtimes(book)
+    results = build.execute_notebooks([book / A, book / B, book / C], book, 2, PACKAGE_GLOBS, quiet=True)
+    assert [(r.error, r.written) for r in results] == [(None, False)] * 3
+    assert mtimes(book) == before
+
+
+def test_failing_notebook_fails_and_leaves_file(book: Path) -> None:
+    edit_cell(book / C, 2, "raise ValueError('broken on purpose')")
+    text = (book / C).read_text(encoding="utf-8")
+    [result] = build.execute_notebooks([book / C], book, 1, PACKAGE_GLOBS, quiet=True)
+    assert result.error is not None and "broken on purpose" in result.error
+    assert (book / C).read_text(encoding="utf-8") == text
+    assert stale(book) == {C: ["code changed"]}
+
+
+def test_real_data_loader_honours_inputs_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The book's own loader must record every file it reads, or staleness misses data changes."""
+    data_module = pytest.importorskip("dvregions.data")
+    repo_data = Path(__file__).resolve().parents[1] / "data"
+    if not (repo_data / "datapackage.json").exists():
+        pytest.skip("data/ not written yet")
+    log = tmp_path / "inputs.log"
+    monkeypatch.setenv(build.INPUTS_LOG_ENV, str(log))
+    data_module.load(repo_data)
+    read = {Path(line).name for line in log.read_text(encoding="utf-8").splitlines()}
+    assert "restraining_orders.csv" in read
+    assert all(Path(line).is_absolute() for line in log.read_text(encoding="utf-8").splitlines())
+
+
+def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "dvregions", "build", str(root), "--package-glob", PACKAGE_GLOBS[0], *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
+def test_end_to_end_check_execute_and_render(book: Path) -> None:
+    """CLI: --check reports the stale notebook, build runs it and renders the book with -W."""
+    (book / "data" / "y.csv").write_text("region,value\nnorth,1\nsouth,1\n", encoding="utf-8")
+    check = run_cli(book, "--check")
+    assert check.returncode == 1
+    assert f"stale: {B}: data file data/y.csv changed" in check.stdout
+    done = run_cli(book)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"[done 1/1] {B} updated" in done.stdout
+    index = book / "_build" / "html" / "index.html"
+    assert f"open: {index}" in done.stdout
+    page = (book / "_build" / "html" / "notebooks" / "b_reads_x_and_y.html").read_text(encoding="utf-8")
+    assert "<pre><span></span>10\n</pre>" in page  # 3 + 5 + 1 + 1, rendered from the new output
+    assert run_cli(book, "--check").returncode == 0
