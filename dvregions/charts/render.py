@@ -1,0 +1,147 @@
+"""A deterministic, offline Altair renderer for the book and for JupyterLab.
+
+Stock Altair output loads Vega from a CDN, carries a random ``div`` id and uses a
+Vega-Lite mime type that JupyterLab 4 cannot draw. The ``dvregions`` renderer
+returns instead a mime bundle whose bytes depend only on the chart spec:
+
+``application/vnd.dvregions.chart+json``
+    ``{"id", "spec", "description", "vegalite_version"}`` for the book; the Sphinx
+    extension (:mod:`dvregions.sphinx_ext`) turns it into an interactive figure.
+``text/html``
+    a static SVG made by ``vl_convert``, as an ``<img>`` with ``alt`` = description.
+    JupyterLab shows ``text/html`` both for trusted and for untrusted notebooks
+    (sanitized, which keeps ``<img src="data:...">``), whereas ``image/svg+xml``
+    is hidden in untrusted notebooks and ``image/png`` cannot carry alt text.
+``text/plain``
+    the chart description, the text alternative.
+
+The data live only in the spec; the image is a rendering, not a second copy.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+from functools import lru_cache
+from typing import Any
+
+import altair as alt
+
+MIME_TYPE = "application/vnd.dvregions.chart+json"
+RENDERER_NAME = "dvregions"
+ID_PREFIX = "dv-chart-"
+# 12 hex digits (48 bits): unique enough for a few hundred charts, short in HTML.
+ID_HEX_DIGITS = 12
+
+
+def vegalite_version() -> str:
+    """Vega-Lite version of the installed Altair, e.g. ``"6.4.1"``."""
+    return alt.SCHEMA_VERSION.lstrip("v")
+
+
+@lru_cache(maxsize=1)
+def vl_convert_version() -> str:
+    """The ``major.minor`` Vega-Lite bundled in vl-convert that matches Altair.
+
+    Pinning it (instead of vl-convert's "latest") keeps the static image and the
+    book's JavaScript on the same Vega-Lite as the spec.
+    """
+    import vl_convert as vlc
+
+    wanted = ".".join(vegalite_version().split(".")[:2])
+    if wanted not in vlc.get_vegalite_versions():
+        raise RuntimeError(
+            f"vl-convert {vlc.__version__} has no Vega-Lite {wanted}; "
+            f"it has {vlc.get_vegalite_versions()}. Pin matching altair and vl-convert-python."
+        )
+    return wanted
+
+
+def canonical_json(obj: Any) -> str:
+    """Serialize with sorted keys and no whitespace, so equal specs give equal text.
+
+    ``allow_nan=False`` because NaN is not JSON and would serialize differently
+    in browsers; chart code must drop or fill missing values.
+    """
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def clean_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """Return a key-sorted copy of the spec without its ``$schema`` URL.
+
+    The schema URL names another host; the version is kept separately in the
+    bundle, and the book's script tells vega-embed the mode explicitly.
+    """
+    copy = {k: v for k, v in spec.items() if k != "$schema"}
+    return json.loads(canonical_json(copy))
+
+
+def chart_id(spec: dict[str, Any]) -> str:
+    """Deterministic element id: a short SHA-256 of the canonical spec JSON."""
+    digest = hashlib.sha256(canonical_json(clean_spec(spec)).encode("utf-8")).hexdigest()
+    return ID_PREFIX + digest[:ID_HEX_DIGITS]
+
+
+def description_of(spec: dict[str, Any]) -> str:
+    """The text alternative: the spec's description, else its title, else a generic label."""
+    description = spec.get("description")
+    if isinstance(description, str) and description.strip():
+        return description.strip()
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(str(part) for part in title)
+    if isinstance(title, str) and title.strip():
+        return f"Chart: {title.strip()}"
+    return "Chart without a description"
+
+
+def static_svg(spec: dict[str, Any]) -> str:
+    """Render the spec to SVG with vl-convert (no browser, no network)."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(clean_spec(spec), vl_version=vl_convert_version())
+
+
+def svg_img_tag(svg: str, description: str, element_id: str | None = None) -> str:
+    """An ``<img>`` carrying the SVG as a data URI, with alt and title text."""
+    alt_text = html.escape(description, quote=True)
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    id_attr = f' id="{element_id}-static"' if element_id else ""
+    return (
+        f'<img{id_attr} class="dv-chart-static" src="data:image/svg+xml;base64,{data}" '
+        f'alt="{alt_text}" title="{alt_text}">'
+    )
+
+
+def chart_payload(spec: dict[str, Any]) -> dict[str, Any]:
+    """The custom mime payload read by the Sphinx extension."""
+    cleaned = clean_spec(spec)
+    return {
+        "description": description_of(cleaned),
+        "id": chart_id(cleaned),
+        "spec": cleaned,
+        "vegalite_version": vegalite_version(),
+    }
+
+
+def render(spec: dict[str, Any], **metadata: Any) -> dict[str, Any]:
+    """Altair renderer: spec -> deterministic mime bundle (see module docstring)."""
+    payload = chart_payload(spec)
+    svg = static_svg(payload["spec"])
+    return {
+        MIME_TYPE: payload,
+        "text/html": svg_img_tag(svg, payload["description"]),
+        "text/plain": payload["description"],
+    }
+
+
+def enable_renderer() -> None:
+    """Register (once) and enable the ``dvregions`` renderer; safe to call repeatedly."""
+    if RENDERER_NAME not in alt.renderers.names():
+        alt.renderers.register(RENDERER_NAME, render)
+    if alt.renderers.active != RENDERER_NAME:
+        alt.renderers.enable(RENDERER_NAME)

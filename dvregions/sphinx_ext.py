@@ -1,0 +1,186 @@
+"""Sphinx extension and myst-nb mime renderer for the book's Altair charts.
+
+Notebook outputs made by :mod:`dvregions.charts.render` carry the mime type
+``application/vnd.dvregions.chart+json``. In HTML builds :class:`ChartMimeRenderer`
+gives it the highest priority and renders it as a ``<figure>`` holding the
+Vega-Lite spec in a ``<script type="application/json">``, a ``<noscript>`` static
+SVG (an ordinary Sphinx image, copied to ``_images``) and a focusable container
+labelled with the chart description. ``_static/dv-charts.js`` draws the figures
+with vega-embed.
+
+The Vega libraries come from ``vl_convert.javascript_bundle`` (pinned with
+vl-convert-python), written once to ``_static/vendor/`` with the versions in the
+file name, and linked only from pages that contain a chart.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+
+from dvregions.charts import render as chart_render
+
+if TYPE_CHECKING:
+    from myst_nb.core.render import MimeData, NbElementRenderer
+    from sphinx.application import Sphinx
+
+MIME_TYPE = chart_render.MIME_TYPE
+HTML_BUILDERS = ("html", "dirhtml", "singlehtml")
+VENDOR_SUBDIR = "vendor"
+SCRIPT_NAME = "dv-charts.js"
+CSS_NAME = "dv-charts.css"
+# Marker the page hook looks for in a rendered body to decide if the page needs Vega.
+SPEC_MARKER = 'class="dv-chart-spec"'
+
+
+def spec_script_json(spec: dict[str, Any]) -> str:
+    """Canonical spec JSON that is safe inside ``<script>``: no ``<`` at all.
+
+    ``\\u003c`` is the same string in JSON, and it rules out ``</script>`` and
+    ``<!--`` breaking out of the element.
+    """
+    return chart_render.canonical_json(spec).replace("<", "\\u003c")
+
+
+def figure_open_html(payload: dict[str, Any]) -> str:
+    """Start of the chart figure: focusable container, empty view, spec script."""
+    chart_id = html.escape(payload["id"], quote=True)
+    label = html.escape(payload["description"], quote=True)
+    return (
+        f'<figure class="dv-chart" id="{chart_id}" tabindex="0" aria-label="{label}">'
+        '<div class="dv-chart-view"></div>'
+        f'<script type="application/json" {SPEC_MARKER}>{spec_script_json(payload["spec"])}</script>'
+    )
+
+
+def read_payload(data: MimeData) -> dict[str, Any]:
+    """The chart payload, whether myst-nb hands over a dict or JSON text."""
+    content = data.content
+    if isinstance(content, (bytes, str)):
+        content = json.loads(data.string)
+    payload = dict(content)
+    # Recompute id and description from the spec so a hand-edited output stays consistent.
+    payload["id"] = chart_render.chart_id(payload["spec"])
+    payload["description"] = chart_render.description_of(payload["spec"])
+    return payload
+
+
+def static_image_nodes(renderer: NbElementRenderer, payload: dict[str, Any]) -> list[nodes.Element]:
+    """A ``<noscript>`` static SVG: shown when JavaScript is off.
+
+    The SVG is written through myst-nb (like any notebook image), so Sphinx copies
+    it to ``_images`` and computes the right relative URL for every builder.
+    """
+    svg = chart_render.static_svg(payload["spec"]).encode("utf-8")
+    uri = renderer.write_file([f"{payload['id']}.svg"], svg, overwrite=True)
+    image = nodes.image(uri=uri, alt=payload["description"], classes=["dv-chart-static"])
+    return [
+        nodes.raw(text="<noscript>", format="html"),
+        image,
+        nodes.raw(text="</noscript>", format="html"),
+    ]
+
+
+class ChartMimeRenderer:
+    """myst-nb mime render plugin for ``application/vnd.dvregions.chart+json``."""
+
+    # Priority 1 beats myst-nb's defaults (widgets 10, text/html 30, ...) in HTML builds;
+    # other builders (latex, epub) keep the static fallbacks.
+    mime_priority_overrides: ClassVar[list[tuple[str, str, int | None]]] = [
+        (builder, MIME_TYPE, 1) for builder in HTML_BUILDERS
+    ]
+
+    @staticmethod
+    def handle_mime(renderer: NbElementRenderer, data: MimeData, inline: bool) -> list[nodes.Element] | None:
+        """Render the chart figure, or return None for other mime types."""
+        if data.mime_type != MIME_TYPE:
+            return None
+        payload = read_payload(data)
+        opening = nodes.raw(text=figure_open_html(payload), format="html")
+        closing = nodes.raw(text="</figure>", format="html")
+        if inline:
+            # Inline contexts (e.g. an inline glue role) cannot hold block nodes.
+            return [nodes.raw(text=figure_open_html(payload) + "</figure>", format="html")]
+        container = nodes.container(classes=["output", "dv-chart-output"])
+        container += [opening, *static_image_nodes(renderer, payload), closing]
+        return [container]
+
+
+def vega_bundle_name() -> str:
+    """File name of the Vega bundle, with the three library versions (cache busting)."""
+    import vl_convert as vlc
+
+    return (
+        f"vega-{vlc.get_vega_version()}"
+        f"_vega-lite-{chart_render.vegalite_version()}"
+        f"_vega-embed-{vlc.get_vega_embed_version()}.js"
+    )
+
+
+def write_vega_bundle(static_dir: Path) -> str:
+    """Write the pinned vega + vega-lite + vega-embed bundle once; return its name."""
+    import vl_convert as vlc
+
+    name = vega_bundle_name()
+    target = static_dir / VENDOR_SUBDIR / name
+    if not target.exists():
+        bundle = vlc.javascript_bundle(vl_version=chart_render.vl_convert_version())
+        if f'"{chart_render.vegalite_version()}"' not in bundle:
+            raise RuntimeError(f"Vega bundle does not contain Vega-Lite {chart_render.vegalite_version()}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(bundle, encoding="utf-8")
+        tmp.replace(target)  # atomic: parallel builds never see half a file
+    return name
+
+
+def on_builder_inited(app: Sphinx) -> None:
+    """Generate the Vega bundle and add its folder to the static path (HTML only)."""
+    if app.builder.format != "html":
+        return
+    # Generated next to the doctrees (build cache), never in the source tree.
+    static_dir = Path(app.doctreedir) / "dvregions-static"
+    write_vega_bundle(static_dir)
+    if str(static_dir) not in app.config.html_static_path:
+        app.config.html_static_path.append(str(static_dir))
+
+
+def on_html_page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
+    """Link Vega and the chart script only from pages that contain a chart."""
+    if SPEC_MARKER not in context.get("body", ""):
+        return
+    bundle = vega_bundle_name()
+    # The bundle declares top-level constants (e.g. ``_``) that clash with Sphinx's
+    # globals in a classic script, so it runs as a module (own scope; it sets
+    # window.vegaEmbed). Modules are deferred; dv-charts.js is deferred too and
+    # listed after it, so it runs after the bundle without blocking parsing.
+    app.add_js_file(f"{VENDOR_SUBDIR}/{bundle}", type="module")
+    app.add_js_file(SCRIPT_NAME, loading_method="defer")
+    app.add_css_file(CSS_NAME)
+
+
+def check_static_files(app: Sphinx, exception: Exception | None) -> None:
+    """Warn when dv-charts.js is missing from the built ``_static`` folder."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for name in (SCRIPT_NAME, CSS_NAME):
+        if not (Path(app.outdir) / "_static" / name).exists():
+            from sphinx.util import logging
+
+            logging.getLogger(__name__).warning(
+                "%s is missing from _static; add book/_static to html_static_path", name
+            )
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the hooks; the mime renderer itself is found via its entry point."""
+    app.connect("builder-inited", on_builder_inited)
+    app.connect("html-page-context", on_html_page_context)
+    app.connect("build-finished", check_static_files)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
