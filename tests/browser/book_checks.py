@@ -1,0 +1,244 @@
+"""Checks run on every page of the built book, written as functions that return problems.
+
+Each check returns a list of human-readable problems (empty = fine), so the tests of the
+tests can open deliberately broken pages and assert that the problem is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from axe_playwright_python.sync_playwright import Axe
+
+LOCAL_HOSTS = {"127.0.0.1"}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+MODES = ("light", "dark")
+# Smallest drawn chart we accept, in CSS pixels: a collapsed or zero-size chart is a broken chart.
+MIN_CHART_SIZE = 40
+CHART_WAIT_MS = 8000
+# Folders of the build that hold assets, not pages.
+NON_PAGE_DIRS = {"_static", "_sources", "_images", "_downloads"}
+
+_AXE = Axe()  # reads axe-core's JS shipped inside axe-playwright-python: no network needed
+
+
+def is_local(url: str) -> bool:
+    """True for URLs that stay on the test server (or never hit the network at all)."""
+    parts = urlsplit(url)
+    if parts.scheme in {"data", "blob", "about"}:
+        return True
+    return parts.hostname in LOCAL_HOSTS
+
+
+def discover_pages(root: Path) -> list[str]:
+    """All HTML pages of a build, as paths relative to ``root`` (posix), sorted."""
+    pages = []
+    for path in sorted(root.rglob("*.html")):
+        rel = path.relative_to(root)
+        if rel.parts[0] in NON_PAGE_DIRS:
+            continue
+        pages.append(rel.as_posix())
+    return pages
+
+
+_REFRESH = re.compile(r"""<meta\s+http-equiv=["']?refresh["']?\s+content=["']\d+;\s*url=([^"']+)["']""", re.I)
+
+
+def redirect_target(path: Path) -> str | None:
+    """The target of a bare ``<meta http-equiv=refresh>`` page (Jupyter Book writes one at the root)."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if "<body" in text.lower():
+        return None
+    match = _REFRESH.search(text)
+    return match.group(1) if match else None
+
+
+@dataclass
+class PageLog:
+    """What a browser context saw: every request, blocked foreign requests, console and page errors."""
+
+    requests: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        """Everything recorded that must not happen on a page of the book."""
+        out = [f"request to another host: {url}" for url in dict.fromkeys(self.foreign)]
+        out += [f"console error: {text}" for text in self.console_errors]
+        out += [f"page error: {text}" for text in self.page_errors]
+        return out
+
+
+@contextmanager
+def recorded_context(browser, mode: str = "light", javascript: bool = True) -> Iterator[tuple[object, PageLog]]:
+    """A fresh browser context in light or dark mode that blocks and records foreign requests."""
+    context = browser.new_context(
+        color_scheme=mode,
+        java_script_enabled=javascript,
+        viewport={"width": 1280, "height": 900},
+        service_workers="block",
+    )
+    log = PageLog()
+
+    def route(route) -> None:
+        # Abort rather than merely record, so a test run never leaks traffic to another host.
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    # The theme keeps the reader's choice in localStorage; force the mode under test.
+    context.add_init_script(
+        f"try {{ localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}'); }} catch (e) {{}}"
+    )
+    try:
+        yield context, log
+    finally:
+        context.close()
+
+
+def new_recorded_page(context, log: PageLog):
+    """Open a page whose requests, console errors and uncaught errors go into ``log``."""
+    page = context.new_page()
+    page.on("request", lambda request: _record_request(log, request.url))
+    page.on("console", lambda msg: log.console_errors.append(_console_text(msg)) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: log.page_errors.append(str(error)))
+    return page
+
+
+def _record_request(log: PageLog, url: str) -> None:
+    log.requests.append(url)
+    if not is_local(url):
+        log.foreign.append(url)
+
+
+def _console_text(msg) -> str:
+    location = msg.location or {}
+    where = location.get("url", "")
+    return f"{msg.text} ({where}:{location.get('lineNumber', '?')})" if where else msg.text
+
+
+_CHART_STATE_JS = """
+(minSize) => Array.from(document.querySelectorAll('.dv-chart')).map((figure, index) => {
+  const name = figure.id || figure.getAttribute('aria-label') || `chart #${index + 1}`;
+  const shapes = 'path, rect, circle, ellipse, line, polyline, polygon, text, image';
+  const drawn = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 || r.height > 0; };
+  const bigEnough = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width >= minSize && r.height >= minSize;
+  };
+  for (const svg of figure.querySelectorAll('svg')) {
+    if (!bigEnough(svg)) continue;
+    // Vega draws data marks inside groups with class role-mark; axes alone are not a chart.
+    const vegaMarks = svg.querySelectorAll('g.role-mark > :not(g)');
+    const isVega = svg.querySelector('g.mark-group, g.role-mark, g.role-axis') !== null;
+    const marks = isVega ? Array.from(vegaMarks) : Array.from(svg.querySelectorAll(shapes));
+    if (marks.some(drawn)) return {name, ok: true};
+  }
+  for (const canvas of figure.querySelectorAll('canvas')) {
+    if (!bigEnough(canvas) || canvas.width === 0 || canvas.height === 0) continue;
+    try {
+      const ctx = canvas.getContext('2d');
+      const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return {name, ok: true};
+    } catch (e) {
+      // A webgl canvas cannot be read back here; its size is all we can check.
+      return {name, ok: true};
+    }
+  }
+  return {name, ok: false};
+})
+"""
+
+
+def check_charts(page, wait_ms: int = CHART_WAIT_MS) -> list[str]:
+    """Every ``.dv-chart`` figure must contain an svg or canvas of real size with drawn marks."""
+    if page.locator(".dv-chart").count() == 0:
+        return []
+    try:
+        # Charts render asynchronously; give them a moment, then report whatever is still blank.
+        page.wait_for_function(
+            f"() => ({_CHART_STATE_JS})({MIN_CHART_SIZE}).every(c => c.ok)", timeout=wait_ms
+        )
+    except Exception:  # noqa: BLE001 - a timeout just means some chart stays blank; reported below
+        pass
+    states = page.evaluate(_CHART_STATE_JS, MIN_CHART_SIZE)
+    return [
+        f"chart not drawn: {state['name']} has no svg/canvas of at least "
+        f"{MIN_CHART_SIZE}x{MIN_CHART_SIZE}px with marks"
+        for state in states
+        if not state["ok"]
+    ]
+
+
+_AXE_RUN_JS = """
+async (tags) => {
+  // getRules(tags) also lists rules axe marks experimental (e.g. label-content-name-mismatch);
+  // naming them in runOnly makes axe run them, as WCAG 2.1 A/AA asks of us.
+  const ids = axe.getRules(tags).map((rule) => rule.ruleId);
+  return await axe.run(document, {runOnly: {type: 'rule', values: ids}, resultTypes: ['violations']});
+}
+"""
+
+
+def check_axe(page) -> list[str]:
+    """axe-core violations of WCAG 2.0/2.1 A and AA with impact serious or critical."""
+    page.evaluate(_AXE.axe_script)
+    results = page.evaluate(_AXE_RUN_JS, AXE_TAGS)
+    problems = []
+    for violation in results["violations"]:
+        if violation.get("impact") not in BLOCKING_IMPACTS:
+            continue
+        targets = [" ".join(map(str, node.get("target", []))) for node in violation["nodes"]]
+        shown = "; ".join(targets[:5]) + (" ..." if len(targets) > 5 else "")
+        problems.append(
+            f"axe {violation['id']} ({violation['impact']}, {len(targets)} nodes): {violation['help']} -> {shown}"
+        )
+    return problems
+
+
+def check_lang(page) -> list[str]:
+    """The page must say it is in English."""
+    lang = page.evaluate("document.documentElement.lang")
+    return [] if lang == "en" else [f'html lang is "{lang}", expected "en"']
+
+
+def check_no_cookies(context) -> list[str]:
+    """The book sets no cookies."""
+    return [f"cookie set: {cookie['name']}" for cookie in context.cookies()]
+
+
+def check_page(
+    page, url: str, log: PageLog, screenshot: Path | None = None, chart_wait_ms: int = CHART_WAIT_MS
+) -> list[str]:
+    """Open ``url`` in ``page`` and return every problem found (empty list = page is fine)."""
+    response = page.goto(url, wait_until="load")
+    problems = []
+    if response is None or not response.ok:
+        problems.append(f"HTTP {response.status if response else 'no response'} for {url}")
+    page.wait_for_load_state("networkidle")
+    problems += check_charts(page, chart_wait_ms)
+    problems += check_lang(page)
+    problems += check_no_cookies(page.context)
+    # Read the log before axe runs: axe fetches @import-ed stylesheets itself and resolves
+    # them against the page, not the stylesheet, which logs 404s that readers never see.
+    problems += log.problems()
+    problems += check_axe(page)
+    if screenshot is not None:
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(screenshot), full_page=True)
+    return problems
+
+
+def screenshot_name(page_path: str, mode: str) -> str:
+    """A flat, readable file name for a page's screenshot."""
+    stem = page_path.removesuffix(".html").replace("/", "__")
+    return f"{stem}-{mode}.png"

@@ -1,0 +1,76 @@
+"""Every page of the built book, in light and dark mode, in headless Chromium.
+
+A page fails on: a request to another host, a chart that does not draw, a console or
+page error, a serious or critical WCAG 2.1 A/AA axe violation, a wrong ``lang``, a cookie.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from book_checks import (
+    MODES,
+    check_page,
+    discover_pages,
+    is_local,
+    new_recorded_page,
+    recorded_context,
+    redirect_target,
+    screenshot_name,
+)
+from conftest import book_html_dir
+
+pytestmark = pytest.mark.browser
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One test per (page, mode); a missing build yields one test that fails with a hint."""
+    if "page_path" not in metafunc.fixturenames:
+        return
+    root = book_html_dir()
+    pages = discover_pages(root) if (root / "index.html").is_file() else []
+    # Redirect stubs have no content of their own; test_redirect_stubs covers them.
+    pages = [p for p in pages if redirect_target(root / p) is None] or ["index.html"]
+    metafunc.parametrize("page_path", pages)
+    if "mode" in metafunc.fixturenames:
+        metafunc.parametrize("mode", MODES)
+
+
+def test_page(browser, book_dir: Path, book_url: str, screenshot_dir: Path, page_path: str, mode: str) -> None:
+    """The page loads offline, draws its charts, logs no errors and passes axe."""
+    with recorded_context(browser, mode) as (context, log):
+        page = new_recorded_page(context, log)
+        problems = check_page(page, book_url + page_path, log, screenshot_dir / screenshot_name(page_path, mode))
+    assert not problems, f"{page_path} ({mode}):\n  " + "\n  ".join(problems)
+
+
+def test_book_has_pages(book_dir: Path) -> None:
+    """Guard against a build that silently produced nothing to test."""
+    pages = [p for p in discover_pages(book_dir) if redirect_target(book_dir / p) is None]
+    assert len(pages) >= 2, f"only {pages} found in {book_dir}"
+
+
+def test_redirect_stubs(book_dir: Path) -> None:
+    """Jupyter Book's root redirect must point at a page of the book, never at another host."""
+    for rel in discover_pages(book_dir):
+        target = redirect_target(book_dir / rel)
+        if target is None:
+            continue
+        assert "://" not in target and not target.startswith("//"), f"{rel} redirects off-site to {target}"
+        assert ((book_dir / rel).parent / target.split("#")[0]).is_file(), f"{rel} redirects to missing {target}"
+
+
+def test_search_works_offline(browser, book_dir: Path, book_url: str) -> None:
+    """Sphinx's client-side search finds a word of the book without any network."""
+    if not (book_dir / "search.html").is_file():
+        pytest.fail("the build has no search.html")
+    with recorded_context(browser) as (context, log):
+        page = new_recorded_page(context, log)
+        page.goto(book_url + "search.html?q=domestic", wait_until="load")
+        page.wait_for_selector("#search-results ul.search li, ul.search li", timeout=10000)
+        hits = page.locator("ul.search li").count()
+        problems = log.problems()
+    assert hits > 0, "search for 'domestic' found nothing"
+    assert not problems, "\n".join(problems)
+    assert all(is_local(url) for url in log.requests)

@@ -1,0 +1,51 @@
+"""Tests of the tests: the page checks must report deliberately broken fixture pages."""
+
+from __future__ import annotations
+
+import pytest
+from book_checks import check_page, new_recorded_page, recorded_context
+
+pytestmark = pytest.mark.browser
+
+# Fixture charts that fail fail for good; no need to wait the full render time for them.
+SHORT_WAIT_MS = 300
+
+
+def problems_for(browser, fixtures_url: str, name: str, mode: str = "light") -> list[str]:
+    """Run every page check on one fixture page."""
+    with recorded_context(browser, mode) as (context, log):
+        page = new_recorded_page(context, log)
+        return check_page(page, fixtures_url + name, log, chart_wait_ms=SHORT_WAIT_MS)
+
+
+def test_clean_fixture_passes(browser, fixtures_url: str) -> None:
+    """The checks do not cry wolf: a plain accessible page with a drawn chart has no problems."""
+    assert problems_for(browser, fixtures_url, "ok.html") == []
+    assert problems_for(browser, fixtures_url, "ok.html", mode="dark") == []
+
+
+def test_cdn_script_is_reported_and_blocked(browser, fixtures_url: str) -> None:
+    """A script from a CDN is reported as a request to another host (and the route aborts it)."""
+    problems = problems_for(browser, fixtures_url, "cdn-script.html")
+    assert any(p.startswith("request to another host: https://cdn.jsdelivr.net/") for p in problems), problems
+
+
+def test_broken_charts_are_reported(browser, fixtures_url: str) -> None:
+    """Each broken chart figure is named; the drawn one is not."""
+    problems = problems_for(browser, fixtures_url, "broken-chart.html")
+    reported = {name for name in ("no-svg", "zero-size", "axes-only", "blank-canvas", "good-chart") if any(
+        p.startswith(f"chart not drawn: {name} ") for p in problems)}
+    assert reported == {"no-svg", "zero-size", "axes-only", "blank-canvas"}, problems
+
+
+def test_low_contrast_is_reported(browser, fixtures_url: str) -> None:
+    """axe's color-contrast violation makes the page fail."""
+    problems = problems_for(browser, fixtures_url, "low-contrast.html")
+    assert any(p.startswith("axe color-contrast (serious") for p in problems), problems
+
+
+def test_script_errors_are_reported(browser, fixtures_url: str) -> None:
+    """An uncaught exception and a console.error both make the page fail."""
+    problems = problems_for(browser, fixtures_url, "script-error.html")
+    assert any(p.startswith("page error:") and "undefinedFunctionCall" in p for p in problems), problems
+    assert any(p.startswith("console error: something went wrong") for p in problems), problems

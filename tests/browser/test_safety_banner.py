@@ -1,0 +1,98 @@
+"""The help-and-exit banner on every page: visible first, first in keyboard order, works without JS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from book_checks import discover_pages, new_recorded_page, recorded_context, redirect_target
+
+pytestmark = pytest.mark.browser
+
+EXIT_SELECTOR = "#dv-quick-exit"
+NEUTRAL_HOSTS = {"www.google.com", "weather.com", "www.weather.com"}
+NEUTRAL_PAGE = "<!DOCTYPE html><html lang='en'><title>Neutral</title><p>neutral</p></html>"
+
+
+def content_pages(book_dir: Path) -> list[str]:
+    """Pages of the build that have content of their own."""
+    return [p for p in discover_pages(book_dir) if redirect_target(book_dir / p) is None]
+
+
+def start_page(book_dir: Path) -> str:
+    """The book's landing page (following Jupyter Book's root redirect, if there is one)."""
+    return redirect_target(book_dir / "index.html") or "index.html"
+
+
+def fake_neutral_site(context) -> list[str]:
+    """Answer the exit target locally so following it sends nothing out; return the URLs asked for."""
+    asked: list[str] = []
+
+    def fulfil(route) -> None:
+        asked.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body=NEUTRAL_PAGE)
+
+    for host in NEUTRAL_HOSTS:
+        context.route(f"https://{host}/**", fulfil)
+    return asked
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_banner_on_every_page(browser, book_dir: Path, book_url: str, javascript: bool) -> None:
+    """Help numbers and the exit are shown above the content, and the exit is the first Tab stop."""
+    problems = []
+    with recorded_context(browser, javascript=javascript) as (context, log):
+        page = new_recorded_page(context, log)
+        for path in content_pages(book_dir):
+            page.goto(book_url + path, wait_until="load")
+            banner = page.locator("#dv-safety")
+            if banner.count() != 1:
+                problems.append(f"{path}: no help banner")
+                continue
+            text = banner.inner_text()
+            for needed in ("Veilig Thuis", "0800-2000", "112", "does not erase your browsing history"):
+                if needed not in text:
+                    problems.append(f"{path}: banner lacks {needed!r}")
+            exit_link = page.locator(EXIT_SELECTOR)
+            href = exit_link.get_attribute("href") or ""
+            if not href.startswith("https://") or not exit_link.is_visible():
+                problems.append(f"{path}: quick exit is not a visible plain link (href={href!r})")
+            box, main = banner.bounding_box(), page.locator("main").first.bounding_box()
+            if box is None or box["y"] > 1 or (main is not None and box["y"] + box["height"] > main["y"] + 1):
+                problems.append(f"{path}: banner is not at the top, above the content")
+            page.keyboard.press("Tab")
+            focused = page.evaluate("document.activeElement && document.activeElement.id")
+            if focused != "dv-quick-exit":
+                problems.append(f"{path}: first Tab stop is {focused!r}, not the quick exit")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_quick_exit_leaves_at_once(browser, book_dir: Path, book_url: str, javascript: bool) -> None:
+    """Activating the exit lands on the neutral site; with JS it replaces the history entry."""
+    with recorded_context(browser, javascript=javascript) as (context, log):
+        asked = fake_neutral_site(context)
+        page = new_recorded_page(context, log)
+        page.goto(book_url + start_page(book_dir), wait_until="load")
+        before = page.evaluate("history.length")
+        page.locator(EXIT_SELECTOR).press("Enter")
+        page.wait_for_url(lambda url: not url.startswith(book_url), timeout=5000)
+        after = page.evaluate("history.length")
+    assert asked, "the exit did not navigate to the neutral site"
+    if javascript:
+        assert after == before, "the exit added a history entry instead of replacing this page"
+
+
+def test_escape_twice_leaves(browser, book_dir: Path, book_url: str) -> None:
+    """Esc pressed twice in quick succession leaves; a single Esc does not."""
+    with recorded_context(browser) as (context, log):
+        asked = fake_neutral_site(context)
+        page = new_recorded_page(context, log)
+        page.goto(book_url + start_page(book_dir), wait_until="load")
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(1500)
+        assert page.url.startswith(book_url) and not asked, "a single Esc left the page"
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+        page.wait_for_url(lambda url: not url.startswith(book_url), timeout=5000)
+    assert asked
