@@ -1,0 +1,235 @@
+"""The book's charts. Each function takes tidy tables and returns an unfinished Altair chart;
+chapters finish it with a title that states their finding (:func:`~dvregions.charts.layers.finish`).
+
+Charts select only the columns they draw, so the spec stays small, and every mark has a tooltip.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from dvregions import analysis
+from dvregions.charts.layers import value_labels
+from dvregions.charts.theme import LEVEL_COLOURS, LEVEL_SHAPES, MEASURE_COLOURS, WIDTH, YEAR_COLOURS
+
+MAX_AREAS = 40
+"""Charts that list areas show at most this many, so national-scale data stays readable."""
+
+
+def _scale(mapping: dict[str, str], labels: dict[str, str] | None = None) -> alt.Scale:
+    domain = [labels[k] for k in mapping] if labels else list(mapping)
+    return alt.Scale(domain=domain, range=list(mapping.values()))
+
+
+MEASURE_SCALE = _scale(MEASURE_COLOURS, analysis.MEASURE_LABELS)
+LEVEL_COLOUR_SCALE = _scale(LEVEL_COLOURS, analysis.LEVEL_LABELS)
+LEVEL_SHAPE_SCALE = _scale(LEVEL_SHAPES, analysis.LEVEL_LABELS)
+YEAR_SCALE = _scale(YEAR_COLOURS)
+
+
+def region_figures(orders: pd.DataFrame, region_id: str) -> alt.Chart:
+    """Every figure of one region: a bar per measure and year, one panel per area."""
+    data = analysis.labelled(orders[orders["region_id"] == region_id])
+    data = data.assign(year=data["year"].astype(str))[["area", "year", "measure_label", "value", "note"]]
+    data["note"] = data["note"].fillna("")
+    base = alt.Chart(data).encode(
+        x=alt.X("value:Q", title="Number in the year"),
+        y=alt.Y("year:N", title=None),
+        yOffset=alt.YOffset("measure_label:N", sort=list(analysis.MEASURE_LABELS.values())),
+        color=alt.Color("measure_label:N", title="Measure", scale=MEASURE_SCALE),
+        tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("year:N", title="Year"),
+                 alt.Tooltip("measure_label:N", title="Measure"), alt.Tooltip("value:Q", title="Number"),
+                 alt.Tooltip("note:N", title="Note")],
+    )
+    layered = (base.mark_bar() + value_labels(base)).properties(width=WIDTH - 120)
+    if data["area"].nunique() == 1:
+        return layered
+    return layered.facet(row=alt.Row("area:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")))
+
+
+def procedure_path(orders: pd.DataFrame, area: str) -> alt.Chart:
+    """From procedures started to orders imposed to violations, per year, for one area."""
+    data = analysis.labelled(orders[orders["area"] == area])
+    data = data.assign(year=data["year"].astype(str))
+    started = data[data["measure"] == "procedures_started"].set_index("year")["value"]
+    data["share_of_procedures"] = [v / started[y] if y in started.index and started[y] else None
+                                   for y, v in zip(data["year"], data["value"])]
+    data = data[["year", "measure_label", "value", "share_of_procedures"]]
+    order = list(analysis.MEASURE_LABELS.values())
+    base = alt.Chart(data).encode(
+        x=alt.X("value:Q", title="Number in the year"),
+        y=alt.Y("measure_label:N", sort=order, title=None),
+        color=alt.Color("measure_label:N", scale=MEASURE_SCALE, legend=None),
+        tooltip=[alt.Tooltip("year:N", title="Year"), alt.Tooltip("measure_label:N", title="Step"),
+                 alt.Tooltip("value:Q", title="Number"),
+                 alt.Tooltip("share_of_procedures:Q", title="Share of procedures started", format=".0%")],
+    )
+    return ((base.mark_bar() + value_labels(base)).properties(width=WIDTH - 140, height=90)
+            .facet(row=alt.Row("year:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left"))))
+
+
+def parts_of_wholes(orders: pd.DataFrame, areas: pd.DataFrame, region_id: str,
+                    measure: str = "orders_imposed") -> alt.Chart:
+    """Each municipality's figure inside the bar of the larger area that contains it."""
+    parent = dict(zip(areas["area"], areas["part_of"]))
+    subset = orders[(orders["region_id"] == region_id) & (orders["measure"] == measure)]
+    values = {(a, int(y)): int(v) for a, y, v in zip(subset["area"], subset["year"], subset["value"])}
+    rows = [{"whole": parent[a], "part": a, "year": str(y), "part_value": v, "whole_value": values[(parent[a], y)],
+             "share": v / values[(parent[a], y)] if values[(parent[a], y)] else None}
+            for (a, y), v in values.items()
+            if isinstance(parent.get(a), str) and (parent[a], y) in values]
+    data = pd.DataFrame(rows)
+    tooltip = [alt.Tooltip("part:N", title="Municipality"), alt.Tooltip("whole:N", title="Region"),
+               alt.Tooltip("year:N", title="Year"), alt.Tooltip("part_value:Q", title="Municipality"),
+               alt.Tooltip("whole_value:Q", title="Whole region"),
+               alt.Tooltip("share:Q", title="Municipality's share", format=".0%")]
+    base = alt.Chart(data).encode(y=alt.Y("year:N", title=None), tooltip=tooltip)
+    whole = base.mark_bar(color="#c6dbef", stroke="#2171b5", strokeWidth=1).encode(
+        x=alt.X("whole_value:Q", title=f"{analysis.MEASURE_LABELS[measure]} in the year"))
+    part = base.mark_bar(color="#08306b", height=10).encode(x="part_value:Q")
+    labels = base.mark_text(align="left", dx=4).encode(
+        x="whole_value:Q", text=alt.Text("label:N")).transform_calculate(
+        label="datum.part + ' ' + datum.part_value + ' of ' + datum.whole_value")
+    return ((whole + part + labels).properties(width=WIDTH - 160, height=70)
+            .facet(row=alt.Row("whole:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left"))))
+
+
+def coverage_matrix(coverage: pd.DataFrame) -> alt.Chart:
+    """Which region reports which measure for which year, and at which level."""
+    data = coverage.assign(column=coverage["measure_label"] + " " + coverage["year"].astype(str))
+    data["figures_text"] = data["figures"].map(lambda n: str(n) if n else "–")
+    data = data[["name_en", "column", "level_label", "figures", "figures_text", "areas"]]
+    columns = [f"{m} {y}" for m in analysis.MEASURE_LABELS.values() for y in sorted(coverage["year"].unique())]
+    colours = {**{analysis.LEVEL_LABELS[k]: v for k, v in LEVEL_COLOURS.items()},
+               "Several levels": "#999999", "Not stated": "#f2f2f2"}
+    base = alt.Chart(data).encode(
+        x=alt.X("column:N", sort=columns, title=None, axis=alt.Axis(labelAngle=-35, orient="top")),
+        y=alt.Y("name_en:N", title=None, sort=None),
+        tooltip=[alt.Tooltip("name_en:N", title="Region"), alt.Tooltip("column:N", title="Figure"),
+                 alt.Tooltip("level_label:N", title="Level"), alt.Tooltip("areas:N", title="Areas"),
+                 alt.Tooltip("figures:Q", title="Figures stated")],
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("level_label:N", title="Level of the figure",
+                        scale=alt.Scale(domain=list(colours), range=list(colours.values()))))
+    text = base.mark_text().encode(
+        text="figures_text:N",
+        color=alt.condition("datum.level_label == 'Not stated'", alt.value("#595959"), alt.value("white")))
+    return (cells + text).properties(width=WIDTH - 160, height=alt.Step(28))
+
+
+def _limit_areas(data: pd.DataFrame, by: str, limit: int) -> pd.DataFrame:
+    if data["area"].nunique() <= limit:
+        return data
+    keep = data.groupby("area")[by].max().abs().nlargest(limit).index
+    return data[data["area"].isin(keep)]
+
+
+def orders_dumbbell(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
+    """Orders in the earlier and the later year for every area, one panel per level of area."""
+    data = _limit_areas(changes.assign(size=changes["change"].abs()), "size", limit)
+    earlier, later = str(data["earlier_year"].iloc[0]), str(data["later_year"].iloc[0])
+    points = data.melt(id_vars=["area", "level_label", "change"], value_vars=["earlier", "later"],
+                       var_name="which", value_name="orders")
+    points["year"] = points["which"].map({"earlier": earlier, "later": later})
+    points = points[["area", "level_label", "change", "year", "orders"]]
+    order = data.sort_values("later", ascending=False)["area"].tolist()
+    y = alt.Y("area:N", sort=order, title=None)
+    tooltip = [alt.Tooltip("area:N", title="Area"), alt.Tooltip("level_label:N", title="Level"),
+               alt.Tooltip("year:N", title="Year"), alt.Tooltip("orders:Q", title="Orders imposed"),
+               alt.Tooltip("change:Q", title="Change", format="+d")]
+    rule = alt.Chart(points).mark_rule(color="#8c8c8c", strokeWidth=2).encode(
+        x=alt.X("min(orders):Q", title="Orders imposed in the year"), x2="max(orders):Q", y=y)
+    dots = alt.Chart(points).mark_point(size=110, filled=True, opacity=1).encode(
+        x="orders:Q", y=y, tooltip=tooltip,
+        color=alt.Color("year:N", title="Year", scale=alt.Scale(domain=[earlier, later],
+                                                                range=[YEAR_COLOURS.get(earlier, "#E69F00"),
+                                                                       YEAR_COLOURS.get(later, "#0072B2")])),
+        shape=alt.Shape("year:N", title="Year", scale=alt.Scale(domain=[earlier, later],
+                                                                range=["circle", "square"])))
+    return ((rule + dots).properties(width=WIDTH - 200, height=alt.Step(22))
+            .facet(row=alt.Row("level_label:N", title=None, sort=list(analysis.LEVEL_LABELS.values()),
+                               header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold")))
+            .resolve_scale(y="independent"))
+
+
+def violation_share_intervals(shares: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
+    """Share of orders violated with its 95% Wilson interval, per area and year."""
+    data = _limit_areas(shares, "orders_imposed", limit).assign(year=lambda d: d["year"].astype(str))
+    data = data.assign(area=data["area"] + " (" + data["level_label"].str.lower() + ")")
+    data = data[["area", "level_label", "year", "violations", "orders_imposed", "share", "share_low",
+                 "share_high"]]
+    tooltip = [alt.Tooltip("area:N", title="Area"), alt.Tooltip("level_label:N", title="Level"),
+               alt.Tooltip("year:N", title="Year"), alt.Tooltip("violations:Q", title="Violations"),
+               alt.Tooltip("orders_imposed:Q", title="Orders imposed"),
+               alt.Tooltip("share:Q", title="Share violated", format=".1%"),
+               alt.Tooltip("share_low:Q", title="95% interval from", format=".1%"),
+               alt.Tooltip("share_high:Q", title="95% interval to", format=".1%")]
+    base = alt.Chart(data).encode(y=alt.Y("year:N", title=None), tooltip=tooltip)
+    interval = base.mark_rule(strokeWidth=2, color="#595959").encode(
+        x=alt.X("share_low:Q", title="Share of orders violated (95% Wilson interval)",
+                axis=alt.Axis(format="%")), x2="share_high:Q")
+    point = base.mark_point(filled=True, size=90, opacity=1).encode(
+        x="share:Q", color=alt.Color("year:N", scale=YEAR_SCALE, title="Year"),
+        shape=alt.Shape("year:N", scale=alt.Scale(domain=list(YEAR_COLOURS), range=["circle", "square"]),
+                        title="Year"))
+    return ((interval + point).properties(width=WIDTH - 200, height=44)
+            .facet(row=alt.Row("area:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+                   spacing=4))
+
+
+def change_ratios(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
+    """Ratio of later to earlier orders with its exact 95% interval (log scale), one panel per level."""
+    data = _limit_areas(changes.assign(size=changes["change"].abs()), "size", limit)
+    data = data.assign(verdict=data["could_be_chance"].map({True: "Could be chance", False: "Unlikely to be chance"}))
+    data = data[["area", "level_label", "earlier", "later", "ratio", "ratio_low", "ratio_high", "verdict"]]
+    tooltip = [alt.Tooltip("area:N", title="Area"), alt.Tooltip("level_label:N", title="Level"),
+               alt.Tooltip("earlier:Q", title="Earlier year"), alt.Tooltip("later:Q", title="Later year"),
+               alt.Tooltip("ratio:Q", title="Ratio", format=".2f"),
+               alt.Tooltip("ratio_low:Q", title="95% interval from", format=".2f"),
+               alt.Tooltip("ratio_high:Q", title="95% interval to", format=".2f"),
+               alt.Tooltip("verdict:N", title="Reading")]
+    ticks = [0.125, 0.25, 0.5, 1, 2, 4, 8]
+    x_scale = alt.Scale(type="log", domain=[ticks[0], ticks[-1]], clamp=True)
+    axis = alt.Axis(values=ticks, format="~g")
+    base = alt.Chart(data).encode(y=alt.Y("area:N", sort=alt.EncodingSortField("ratio"), title=None),
+                                  tooltip=tooltip)
+    no_change = base.mark_rule(color="#1a1a1a", strokeDash=[4, 3]).encode(
+        x=alt.X("one:Q", scale=x_scale), y=alt.value(0), y2=alt.value("height")).transform_calculate(one="1")
+    interval = base.mark_rule(strokeWidth=2, color="#595959").encode(
+        x=alt.X("ratio_low:Q", scale=x_scale, axis=axis,
+                title="Later year ÷ earlier year (log scale; 1 = no change)"),
+        x2="ratio_high:Q")
+    point = base.mark_point(filled=True, size=90, opacity=1).encode(
+        x=alt.X("ratio:Q", scale=x_scale),
+        color=alt.Color("verdict:N", title=None,
+                        scale=alt.Scale(domain=["Could be chance", "Unlikely to be chance"],
+                                        range=["#8c8c8c", "#D55E00"])),
+        shape=alt.Shape("verdict:N", title=None,
+                        scale=alt.Scale(domain=["Could be chance", "Unlikely to be chance"],
+                                        range=["circle", "diamond"])))
+    return ((interval + no_change + point).properties(width=WIDTH - 200, height=alt.Step(24))
+            .facet(row=alt.Row("level_label:N", title=None, sort=list(analysis.LEVEL_LABELS.values()),
+                               header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold")))
+            .resolve_scale(y="independent"))
+
+
+def theme_heatmap(matrix: pd.DataFrame, theme_order: list[str], region_order: list[str]) -> alt.Chart:
+    """Number of coded initiatives per theme and region; tooltips carry descriptions and paragraphs."""
+    data = matrix[["name_en", "label", "initiatives", "descriptions", "paragraphs"]]
+    base = alt.Chart(data).encode(
+        x=alt.X("name_en:N", sort=region_order, title=None, axis=alt.Axis(labelAngle=-35, orient="top")),
+        y=alt.Y("label:N", sort=theme_order, title=None),
+        tooltip=[alt.Tooltip("name_en:N", title="Region"), alt.Tooltip("label:N", title="Theme"),
+                 alt.Tooltip("initiatives:Q", title="Initiatives"),
+                 alt.Tooltip("descriptions:N", title="What the annex reports"),
+                 alt.Tooltip("paragraphs:N", title="Annex paragraph(s)")],
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("initiatives:Q", title="Initiatives", scale=alt.Scale(scheme="blues", domainMin=0),
+                        legend=alt.Legend(orient="right", tickMinStep=1, format="d")))
+    text = base.mark_text().encode(
+        text="initiatives:Q",
+        color=alt.condition("datum.initiatives >= 3", alt.value("white"), alt.value("#1a1a1a")))
+    return (cells + text).properties(width=alt.Step(52), height=alt.Step(22))
