@@ -96,3 +96,17 @@ def test_escape_twice_leaves(browser, book_dir: Path, book_url: str) -> None:
         page.keyboard.press("Escape")
         page.wait_for_url(lambda url: not url.startswith(book_url), timeout=5000)
     assert asked
+
+
+def test_quick_exit_stays_in_view_when_scrolled(browser, book_dir: Path, book_url: str) -> None:
+    """On the longest page, after scrolling to the end, the exit is still on screen."""
+    longest = max(content_pages(book_dir), key=lambda p: (book_dir / p).stat().st_size)
+    with recorded_context(browser) as (context, log):
+        page = new_recorded_page(context, log)
+        page.goto(book_url + longest, wait_until="load")
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        page.wait_for_timeout(300)
+        box = page.locator(EXIT_SELECTOR).bounding_box()
+        viewport = page.viewport_size
+    assert box is not None and viewport is not None
+    assert 0 <= box["y"] and box["y"] + box["height"] <= viewport["height"], f"exit off screen on {longest}: {box}"
