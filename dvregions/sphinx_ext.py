@@ -88,10 +88,10 @@ def static_image_nodes(renderer: NbElementRenderer, payload: dict[str, Any]) -> 
 class ChartMimeRenderer:
     """myst-nb mime render plugin for ``application/vnd.dvregions.chart+json``."""
 
-    # Priority 1 beats myst-nb's defaults (widgets 10, text/html 30, ...) in HTML builds;
+    # Priority 0 beats myst-nb's defaults (widgets 10, text/html 30, ...) in HTML builds;
     # other builders (latex, epub) keep the static fallbacks.
     mime_priority_overrides: ClassVar[list[tuple[str, str, int | None]]] = [
-        (builder, MIME_TYPE, 1) for builder in HTML_BUILDERS
+        (builder, MIME_TYPE, 0) for builder in HTML_BUILDERS
     ]
 
     @staticmethod
