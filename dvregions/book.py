@@ -38,6 +38,14 @@ def glue_number(name: str, value: float | int) -> None:
     glue(name, value, display=False)
 
 
+def glue_text(name: str, text: str) -> None:
+    """Store a short piece of Markdown for the prose (``{glue:md}`name```), e.g. a list of area names."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    glue(name, Markdown(text), display=False)
+
+
 def glue_figures(orders: pd.DataFrame, prefix: str = "") -> list[str]:
     """Glue every figure in ``orders`` as ``<prefix><area>_<measure>_<year>``; returns the names."""
     names = []

@@ -231,5 +231,5 @@ def theme_heatmap(matrix: pd.DataFrame, theme_order: list[str], region_order: li
                         legend=alt.Legend(orient="right", tickMinStep=1, format="d")))
     text = base.mark_text().encode(
         text="initiatives:Q",
-        color=alt.condition("datum.initiatives >= 3", alt.value("white"), alt.value("#1a1a1a")))
+        color=alt.condition("datum.initiatives >= 5", alt.value("white"), alt.value("#1a1a1a")))
     return (cells + text).properties(width=alt.Step(52), height=alt.Step(22))

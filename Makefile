@@ -1,0 +1,48 @@
+# Two commands do everything on a fresh machine with Python 3.11+ and make:
+#   make book   build the HTML book (sets up .venv on first use)
+#   make test   run every test (unit tests, notebooks with nbval strict, browser tests)
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: help book test lab bench validate execute clean
+
+help: ## list the targets
+	@echo "Usage: make <target>"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+book: $(STAMP) ## build the HTML book into _build/html (re-runs only notebooks whose inputs changed)
+	$(BIN)/python -m dvregions build
+
+test: $(STAMP) ## run every test: unit tests, notebooks (pytest --nbval, strict) and the built book in headless Chromium
+	@# Stored outputs must match their inputs: a stale notebook means `make book` was not run after a change.
+	$(BIN)/python -m dvregions build --check
+	$(BIN)/python -m dvregions build
+	$(BIN)/python -m pytest --nbval tests notebooks
+
+lab: $(STAMP) ## open the notebooks in JupyterLab
+	$(BIN)/jupyter lab notebooks
+
+validate: $(STAMP) ## check the data folder (python -m dvregions validate data/)
+	$(BIN)/python -m dvregions validate data
+
+execute: $(STAMP) ## re-execute stale notebooks and store their outputs, without building the book
+	$(BIN)/python -m dvregions build --no-book
+
+bench: $(STAMP) ## run the benchmarks and print a table of medians and ratios
+	$(BIN)/python benchmarks/run.py
+
+clean: ## remove the built book and test artefacts (keeps .venv)
+	rm -rf _build artifacts
