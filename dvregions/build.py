@@ -7,6 +7,11 @@ notebooks are up to date without any cache folder. Data files are recorded while
 notebook runs: the package's data loader appends the absolute path of every file it
 reads to the file named by ``DVREGIONS_INPUTS_LOG``.
 
+The HTML is then built by Sphinx in this process, with the same configuration as
+``jupyter-book build <root> -W -n --keep-going``. Sphinx re-reads only pages whose source
+changed; when the package or a rendering library changed since the last successful build
+(``_build/.dvregions-render``), every page is re-read, since Sphinx does not track extension code.
+
 Heavy imports (nbclient, nbformat, Sphinx) stay inside functions so other commands
 start fast.
 """
@@ -301,8 +306,7 @@ def execute_notebooks(
 
     def report(result: ExecutionResult) -> None:
         results.append(result)
-        if quiet:
-            return
+        # one line per notebook even when quiet: the benchmark and CI logs read these
         left = len(paths) - len(results)
         state = "FAILED" if result.error else ("updated" if result.written else "unchanged")
         print(f"[done {len(results)}/{len(paths)}] {result.rel} {state} in {result.seconds:.1f} s ({left} left)", flush=True)
@@ -322,7 +326,38 @@ def execute_notebooks(
 # --------------------------------------------------------------------------- book
 
 
-def build_book(root: Path, sphinx_jobs: int = 1, quiet: bool = False) -> int:
+RENDER_MARKER = ".dvregions-render"
+# Render-time code whose changes Sphinx does not notice by itself.
+RENDER_DISTRIBUTIONS = ("sphinx", "myst-nb", "jupyter-book", "sphinx-book-theme", "pydata-sphinx-theme", "altair",
+                        "vl-convert-python")
+
+
+def render_fingerprint(root: Path, package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS) -> str:
+    """Hash of what turns stored outputs into HTML besides the sources: the package (the chart
+    mime renderer lives there) and the versions of the rendering libraries."""
+    from importlib import metadata
+
+    versions = []
+    for name in RENDER_DISTRIBUTIONS:
+        try:
+            versions.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} missing")
+    return sha256_bytes("\n".join([package_fingerprint(root, package_globs), *versions]).encode("utf-8"))
+
+
+def needs_fresh_env(build_dir: Path, fingerprint: str) -> bool:
+    """True when the render fingerprint differs from the last successful build's.
+
+    Sphinx re-reads a page when its source or the configuration changes, but not when an
+    extension's code changes: without this a chart renderer fix would leave old pages.
+    """
+    marker = build_dir / RENDER_MARKER
+    return not marker.is_file() or marker.read_text(encoding="utf-8").strip() != fingerprint
+
+
+def build_book(root: Path, sphinx_jobs: int = 1, quiet: bool = False,
+               package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS) -> int:
     """Build the HTML book in this process, as ``jupyter-book build <root> -W -n --keep-going`` does.
 
     In-process saves a second interpreter start-up. ``sphinx_jobs > 1`` turns on Sphinx's
@@ -337,6 +372,11 @@ def build_book(root: Path, sphinx_jobs: int = 1, quiet: bool = False) -> int:
     from jupyter_book.sphinx import build_sphinx
 
     config = root / "_config.yml"
+    build_dir = root / "_build"
+    fingerprint = render_fingerprint(root, package_globs)
+    fresh = needs_fresh_env(build_dir, fingerprint)
+    if fresh and (build_dir / ".doctrees").exists() and not quiet:
+        print("render code changed since the last build: re-reading every page", flush=True)
     overrides = {
         # the same overrides the jupyter-book CLI passes, so its incremental state stays valid
         "external_toc_path": (root / "_toc.yml").as_posix(),
@@ -352,13 +392,17 @@ def build_book(root: Path, sphinx_jobs: int = 1, quiet: bool = False) -> int:
         builder="html",
         warningiserror=True,
         keep_going=True,
+        freshenv=fresh,
         jobs=sphinx_jobs,
         quiet=quiet,
     )
     if isinstance(result, Exception):
         print(f"book build failed: {result}", file=sys.stderr)
         return 1
-    return int(result or 0)
+    if result:
+        return int(result)
+    write_if_changed(build_dir / RENDER_MARKER, fingerprint + "\n")
+    return 0
 
 
 def _declare_parallel_safe(modules: Iterable[str]) -> None:
@@ -392,7 +436,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-book", action="store_true", help="execute stale notebooks, skip the HTML build")
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count(), help="notebooks run at once (default: cores)")
     parser.add_argument(
-        "--sphinx-jobs", type=int, default=1, help="Sphinx parallel read processes (default 1: faster for this book)"
+        "--sphinx-jobs", type=int, default=1,
+        help="Sphinx parallel read processes (default 1; more hangs while the chart extension uses vl-convert, "
+        "which does not survive fork: see benchmarks/README.md)"
     )
     parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
     parser.add_argument(
@@ -401,7 +447,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help=f"package files that are notebook inputs (default: {' '.join(DEFAULT_PACKAGE_GLOBS)})",
     )
-    parser.add_argument("--quiet", "-q", action="store_true", help="less output")
+    parser.add_argument("--quiet", "-q", action="store_true", help="less output (Sphinx warnings and one line per executed notebook)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -433,7 +479,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"all {len(statuses)} notebooks up to date", flush=True)
     if args.no_book:
         return 0
-    status = build_book(root, args.sphinx_jobs, args.quiet)
+    status = build_book(root, args.sphinx_jobs, args.quiet, package_globs)
     if status:
         print("book build failed (warnings are errors)", file=sys.stderr)
         return status

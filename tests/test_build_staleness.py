@@ -171,6 +171,19 @@ def test_failing_notebook_fails_and_leaves_file(book: Path) -> None:
     assert stale(book) == {C: ["code changed"]}
 
 
+def test_render_code_change_forces_fresh_sphinx_env(book: Path) -> None:
+    """Sphinx does not notice extension code changes; the build must re-read every page then."""
+    build_dir = book / "_build"
+    build_dir.mkdir()
+    fingerprint = build.render_fingerprint(book, PACKAGE_GLOBS)
+    assert build.needs_fresh_env(build_dir, fingerprint)
+    (build_dir / build.RENDER_MARKER).write_text(fingerprint + "\n", encoding="utf-8")
+    assert not build.needs_fresh_env(build_dir, fingerprint)
+    loader = book / "fixturepkg" / "loader.py"
+    loader.write_text(loader.read_text(encoding="utf-8") + "\n# renderer fix\n", encoding="utf-8")
+    assert build.needs_fresh_env(build_dir, build.render_fingerprint(book, PACKAGE_GLOBS))
+
+
 def test_real_data_loader_honours_inputs_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The book's own loader must record every file it reads, or staleness misses data changes."""
     data_module = pytest.importorskip("dvregions.data")
@@ -203,4 +216,11 @@ def test_end_to_end_check_execute_and_render(book: Path) -> None:
     assert f"open: {index}" in done.stdout
     page = (book / "_build" / "html" / "notebooks" / "b_reads_x_and_y.html").read_text(encoding="utf-8")
     assert "<pre><span></span>10\n</pre>" in page  # 3 + 5 + 1 + 1, rendered from the new output
+    assert (book / "_build" / build.RENDER_MARKER).is_file()
     assert run_cli(book, "--check").returncode == 0
+    before = mtimes(book)
+    again = run_cli(book)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "all 3 notebooks up to date" in again.stdout
+    assert {k: v for k, v in mtimes(book).items() if not k.startswith("_build")} == {
+        k: v for k, v in before.items() if not k.startswith("_build")}
