@@ -1,0 +1,76 @@
+"""Numbers in the prose follow the data: change a figure in a copy, and the sentence changes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from dvregions.data import DATA_DIR_ENV
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "notebooks" / "03_zeeland.ipynb"
+GLUE_MIME = "application/papermill.record/text/plain"
+
+
+def glued(notebook) -> dict[str, str]:
+    values = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name and GLUE_MIME in output.get("data", {}):
+                values[name] = output["data"][GLUE_MIME]
+    return values
+
+
+def chart_descriptions(notebook) -> list[str]:
+    return [output["data"]["text/plain"] for cell in notebook.cells for output in cell.get("outputs", [])
+            if "application/vnd.dvregions.chart+json" in output.get("data", {})]
+
+
+def execute(data_dir: Path, monkeypatch) -> nbformat.NotebookNode:
+    monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(notebook, kernel_name="python3", timeout=300,
+                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
+    return notebook
+
+
+@pytest.fixture
+def changed_data(tmp_path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", copy)
+    path = copy / "restraining_orders.csv"
+    rows = list(csv.DictReader(open(path, encoding="utf-8")))
+    for row in rows:
+        if (row["area"], row["year"], row["measure"]) == ("Zeeland", "2016", "orders_imposed"):
+            row["value"] = "80"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return copy
+
+
+def test_sentence_uses_the_glued_figure():
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    prose = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert "{glue:text}`zeeland_orders_imposed_2016`" in prose
+    assert "71" not in prose  # the figure itself is never typed into the prose
+
+
+def test_changed_figure_changes_the_text(changed_data, monkeypatch):
+    stored = nbformat.read(NOTEBOOK, as_version=4)
+    assert glued(stored)["zeeland_orders_imposed_2016"] == "71"
+
+    rerun = execute(changed_data, monkeypatch)
+    values = glued(rerun)
+    assert values["zeeland_orders_imposed_2016"] == "80"
+    assert values["orders_change"] == "-35"
+    assert "Orders imposed: 80 in 2016 and 45 in 2017." in chart_descriptions(rerun)[0]
+    assert json.dumps(glued(stored)) != json.dumps(values)
