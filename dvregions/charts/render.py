@@ -20,12 +20,13 @@ The data live only in the spec; the image is a rendering, not a second copy.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import html
 import json
+import re
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 import altair as alt
 
@@ -99,20 +100,42 @@ def description_of(spec: dict[str, Any]) -> str:
     return "Chart without a description"
 
 
+# Per-mark ARIA attributes repeat every tooltip field; inside an <img> nobody can read them
+# (the image's alt text is its accessible name), so they are dropped to keep outputs small.
+# Vega escapes attribute values, so a value never contains a raw double quote.
+_ARIA_ATTRS = re.compile(r' (?:aria-[a-z]+|role)="[^"]*"')
+# Characters left as they are in the SVG data URI; everything else is percent-encoded.
+_URI_SAFE = " /:;=,!*()'?@+$"
+
+
 def static_svg(spec: dict[str, Any]) -> str:
-    """Render the spec to SVG with vl-convert (no browser, no network)."""
+    """Render the spec to SVG with vl-convert (no browser, no network), for use as an image.
+
+    vl-convert lays out text with the fonts it bundles, so the bytes do not depend on
+    the fonts installed on the machine.
+    """
     import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(clean_spec(spec), vl_version=vl_convert_version())
+    svg = vlc.vegalite_to_svg(clean_spec(spec), vl_version=vl_convert_version())
+    return _ARIA_ATTRS.sub("", svg)
+
+
+def svg_data_uri(svg: str) -> str:
+    """``data:`` URI of an SVG, percent-encoded rather than base64.
+
+    About 20% shorter than base64 and, being mostly plain text, it compresses (and
+    diffs) far better in git.
+    """
+    return "data:image/svg+xml," + quote(svg, safe=_URI_SAFE)
 
 
 def svg_img_tag(svg: str, description: str, element_id: str | None = None) -> str:
     """An ``<img>`` carrying the SVG as a data URI, with alt and title text."""
     alt_text = html.escape(description, quote=True)
-    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     id_attr = f' id="{element_id}-static"' if element_id else ""
+    # The URI holds no '"', '&' or '<' (all percent-encoded), so it is attribute-safe as is.
     return (
-        f'<img{id_attr} class="dv-chart-static" src="data:image/svg+xml;base64,{data}" '
+        f'<img{id_attr} class="dv-chart-static" src="{svg_data_uri(svg)}" '
         f'alt="{alt_text}" title="{alt_text}">'
     )
 
