@@ -252,16 +252,17 @@ def bench_data_change(copy: Path, reps: int) -> list[Row]:
         return [Row("one-data-file change rebuild", None, note="no notebook has read a data file yet", goal="only readers run")]
     # the file read by the fewest notebooks shows selectivity best
     target, expected = min(readers.items(), key=lambda item: (len(item[1]), item[0]))
-    samples, all_ok, ran = [], True, []
+    samples, all_ok, ran, build_failures = [], True, [], 0
     for i in range(reps):
         toggle_bytes(copy / target)
         seconds, done = run(build_cmd(copy), copy, env_for(copy), check=False)
-        all_ok &= not _failed("data-change rebuild", done)
+        build_failures += _failed("data-change rebuild", done)
         ran = ran_notebooks(done.stdout)
         all_ok &= ran == sorted(expected)
         samples.append(seconds)
         log(f"rebuild after changing {target} #{i + 1}: {seconds:.1f} s, ran {ran}")
     note = f"changed {target}; ran {', '.join(ran) or 'nothing'}; readers {', '.join(sorted(expected))}"
+    note += f"; book build exited non-zero {build_failures}x" if build_failures else ""
     return [Row("one-data-file change rebuild", median(samples), goal="only readers run", met=all_ok, note=note,
                 samples=samples)]
 
@@ -344,19 +345,31 @@ def bench_pages(copy: Path, reps: int) -> tuple[list[Row], list[dict]]:
         rows.append(Row("charts drawn: heaviest vs one-chart page", None, goal="<= 2",
                         note="no chart page built yet" if not chart_pages else "one-chart page missing"))
         return rows, weights
-    heaviest = max(chart_pages, key=lambda w: (w["own_bytes"], w["charts"]))
-    heavy_ms = pages.time_to_charts(html_dir, heaviest["page"], reps)
+    # "heaviest" is decided by measuring every chart page, not guessed from bytes or chart count
+    timings = {w["page"]: pages.time_to_charts(html_dir, w["page"], reps) for w in chart_pages}
+    for page, ms in sorted(timings.items()):
+        log(f"charts drawn on {page}: {'never' if ms is None else f'{ms:.0f} ms'}")
     minimal_ms = pages.time_to_charts(html_dir, minimal, reps)
-    if heavy_ms is None or minimal_ms is None:
+    undrawn = [page for page, ms in timings.items() if ms is None]
+    if undrawn or minimal_ms is None:
         rows.append(Row("charts drawn: heaviest vs one-chart page", None, goal="<= 2",
-                        note=f"not all charts drawn within the time limit (heaviest {heavy_ms}, one-chart {minimal_ms})"))
+                        note=f"not all charts drawn within {pages.TIMEOUT_MS} ms on: "
+                             + ", ".join(undrawn + ([minimal] if minimal_ms is None else []))))
     else:
-        rows.append(Row("charts drawn: heaviest vs one-chart page", heavy_ms, minimal_ms, unit="ms", goal="<= 2",
-                        met=heavy_ms / minimal_ms <= 2, note=f"{heaviest['page']} ({heaviest['charts']} charts)"))
+        heaviest = max(timings, key=timings.get)
+        charts = next(w["charts"] for w in chart_pages if w["page"] == heaviest)
+        rows.append(Row("charts drawn: slowest page vs one-chart page", timings[heaviest], minimal_ms, unit="ms",
+                        goal="<= 2", met=timings[heaviest] / minimal_ms <= 2,
+                        note=f"{heaviest} ({charts} charts); {len(timings)} chart pages timed"))
     return rows, weights
 
 
 # --------------------------------------------------------------------------- national scale
+
+
+def short(dotted: str) -> str:
+    """``"pkg.module:function"`` -> ``"function"``."""
+    return dotted.rpartition(":")[2]
 
 
 def bench_national(work: Path, scales: Sequence[int], charts: list[str]) -> list[Row]:
@@ -374,7 +387,7 @@ def bench_national(work: Path, scales: Sequence[int], charts: list[str]) -> list
         note = (f"{result['rows']} rows; peak {result['peak_mib']:.0f} MiB "
                 f"(+{result['peak_mib'] - result['rss_after_imports_mib']:.0f} over imports)")
         if result["charts"]:
-            note += "; charts " + ", ".join(f"{name} {c['total_s']:.2f} s" for name, c in result["charts"].items())
+            note += "; charts " + ", ".join(f"{short(name)} {c['total_s']:.2f} s" for name, c in result["charts"].items())
         out.append(Row(f"national {scale}x: load + validate", result["load_s"], note=note))
         if result["charts"]:
             out.append(Row(f"national {scale}x: charts", chart_s))
@@ -385,7 +398,7 @@ def bench_national(work: Path, scales: Sequence[int], charts: list[str]) -> list
                        goal=f"<= {1.2 * factor:.0f}", met=ratio <= 1.2 * factor, note=f"{factor}x rows"))
         for name in results[big]["charts"]:
             big_s, small_s = results[big]["charts"][name]["total_s"], results[small]["charts"][name]["total_s"]
-            out.append(Row(f"national {big}x vs {small}x {name}", big_s, small_s, goal=f"<= {1.2 * factor:.0f}",
+            out.append(Row(f"national {big}x vs {small}x chart {short(name)}", big_s, small_s, goal=f"<= {1.2 * factor:.0f}",
                            met=big_s / small_s <= 1.2 * factor))
     if not charts:
         out.append(Row("national: chart functions", None, note="none registered (benchmarks/national.py CHART_FUNCTIONS)"))
