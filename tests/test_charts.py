@@ -38,8 +38,8 @@ def marks_of(spec: dict) -> list[dict]:
 
 
 def data_marks(spec: dict) -> list[dict]:
-    """Unit specs that draw data (not the source-line footer)."""
-    return [m for m in marks_of(spec) if m["mark"] != "text" or "encoding" in m]
+    """Unit specs that draw data (every mark with an encoding)."""
+    return [m for m in marks_of(spec) if "encoding" in m]
 
 
 class TestFinish:
@@ -49,8 +49,9 @@ class TestFinish:
         spec = chart.to_dict()
         assert spec["title"]["text"] == "A finding"
         assert spec["description"] == "What it shows"
-        footer = [m for m in marks_of(spec) if m["mark"].get("text", "").startswith("Source: Annex 3")]
-        assert footer and footer[0]["mark"]["text"].endswith("paragraph 4.")
+        source = spec["vconcat"][0]["title"]
+        assert source["orient"] == "bottom"
+        assert source["text"].startswith("Source: Annex 3") and source["text"].endswith("paragraph 4.")
 
     def test_source_line_plural(self):
         assert layers.source_line("4-21").endswith("paragraphs 4-21.")

@@ -11,7 +11,11 @@ import pandas as pd
 
 from dvregions import analysis
 from dvregions.charts.layers import value_labels
-from dvregions.charts.theme import LEVEL_COLOURS, LEVEL_SHAPES, MEASURE_COLOURS, WIDTH, YEAR_COLOURS
+from dvregions.charts.theme import INK, LEVEL_COLOURS, LEVEL_SHAPES, MEASURE_COLOURS, WIDTH, YEAR_COLOURS
+
+ROW_HEADER = alt.Header(labelOrient="top", labelAnchor="start", labelAngle=0, labelFontWeight="bold",
+                        labelPadding=4)
+"""Facet row labels above each panel, so they take no width from the chart."""
 
 MAX_AREAS = 40
 """Charts that list areas show at most this many, so national-scale data stays readable."""
@@ -45,7 +49,7 @@ def region_figures(orders: pd.DataFrame, region_id: str) -> alt.Chart:
     layered = (base.mark_bar() + value_labels(base)).properties(width=WIDTH - 120)
     if data["area"].nunique() == 1:
         return layered
-    return layered.facet(row=alt.Row("area:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")))
+    return layered.facet(row=alt.Row("area:N", title=None, header=ROW_HEADER))
 
 
 def procedure_path(orders: pd.DataFrame, area: str) -> alt.Chart:
@@ -66,7 +70,7 @@ def procedure_path(orders: pd.DataFrame, area: str) -> alt.Chart:
                  alt.Tooltip("share_of_procedures:Q", title="Share of procedures started", format=".0%")],
     )
     return ((base.mark_bar() + value_labels(base)).properties(width=WIDTH - 140, height=90)
-            .facet(row=alt.Row("year:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left"))))
+            .facet(row=alt.Row("year:N", title=None, header=ROW_HEADER)))
 
 
 def parts_of_wholes(orders: pd.DataFrame, areas: pd.DataFrame, region_id: str,
@@ -92,17 +96,25 @@ def parts_of_wholes(orders: pd.DataFrame, areas: pd.DataFrame, region_id: str,
         x="whole_value:Q", text=alt.Text("label:N")).transform_calculate(
         label="datum.part + ' ' + datum.part_value + ' of ' + datum.whole_value")
     return ((whole + part + labels).properties(width=WIDTH - 160, height=70)
-            .facet(row=alt.Row("whole:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left"))))
+            .facet(row=alt.Row("whole:N", title=None, header=ROW_HEADER)))
+
+
+COVERAGE_CELLS = {  # light tints keep dark text readable; the text names the level, so colour is a second cue
+    "Municipality": ("#a6cee3", "Mun."),
+    "Group of municipalities": ("#b2df8a", "Group"),
+    "Centrumgemeente region": ("#e7c0da", "Region"),
+    "Province": ("#fdbf6f", "Prov."),
+    "Several levels": ("#cccccc", "Mixed"),
+    "Not stated": ("#f7f7f7", "–"),
+}
 
 
 def coverage_matrix(coverage: pd.DataFrame) -> alt.Chart:
     """Which region reports which measure for which year, and at which level."""
     data = coverage.assign(column=coverage["measure_label"] + " " + coverage["year"].astype(str))
-    data["figures_text"] = data["figures"].map(lambda n: str(n) if n else "–")
-    data = data[["name_en", "column", "level_label", "figures", "figures_text", "areas"]]
+    data["cell_text"] = data["level_label"].map({k: v[1] for k, v in COVERAGE_CELLS.items()})
+    data = data[["name_en", "column", "level_label", "figures", "cell_text", "areas"]]
     columns = [f"{m} {y}" for m in analysis.MEASURE_LABELS.values() for y in sorted(coverage["year"].unique())]
-    colours = {**{analysis.LEVEL_LABELS[k]: v for k, v in LEVEL_COLOURS.items()},
-               "Several levels": "#999999", "Not stated": "#f2f2f2"}
     base = alt.Chart(data).encode(
         x=alt.X("column:N", sort=columns, title=None, axis=alt.Axis(labelAngle=-35, orient="top")),
         y=alt.Y("name_en:N", title=None, sort=None),
@@ -110,13 +122,12 @@ def coverage_matrix(coverage: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("level_label:N", title="Level"), alt.Tooltip("areas:N", title="Areas"),
                  alt.Tooltip("figures:Q", title="Figures stated")],
     )
-    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+    cells = base.mark_rect(stroke="#8c8c8c", strokeWidth=0.5).encode(
         color=alt.Color("level_label:N", title="Level of the figure",
-                        scale=alt.Scale(domain=list(colours), range=list(colours.values()))))
-    text = base.mark_text().encode(
-        text="figures_text:N",
-        color=alt.condition("datum.level_label == 'Not stated'", alt.value("#595959"), alt.value("white")))
-    return (cells + text).properties(width=WIDTH - 160, height=alt.Step(28))
+                        scale=alt.Scale(domain=list(COVERAGE_CELLS), range=[v[0] for v in COVERAGE_CELLS.values()]),
+                        legend=alt.Legend(orient="top", columns=3)))
+    text = base.mark_text(color=INK).encode(text="cell_text:N")
+    return (cells + text).properties(width=alt.Step(64), height=alt.Step(28))
 
 
 def _limit_areas(data: pd.DataFrame, by: str, limit: int) -> pd.DataFrame:
@@ -150,7 +161,7 @@ def orders_dumbbell(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
                                                                 range=["circle", "square"])))
     return ((rule + dots).properties(width=WIDTH - 200, height=alt.Step(22))
             .facet(row=alt.Row("level_label:N", title=None, sort=list(analysis.LEVEL_LABELS.values()),
-                               header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold")))
+                               header=ROW_HEADER))
             .resolve_scale(y="independent"))
 
 
@@ -175,7 +186,7 @@ def violation_share_intervals(shares: pd.DataFrame, limit: int = MAX_AREAS) -> a
         shape=alt.Shape("year:N", scale=alt.Scale(domain=list(YEAR_COLOURS), range=["circle", "square"]),
                         title="Year"))
     return ((interval + point).properties(width=WIDTH - 200, height=44)
-            .facet(row=alt.Row("area:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+            .facet(row=alt.Row("area:N", title=None, header=ROW_HEADER),
                    spacing=4))
 
 
@@ -211,7 +222,7 @@ def change_ratios(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
                                         range=["circle", "diamond"])))
     return ((interval + no_change + point).properties(width=WIDTH - 200, height=alt.Step(24))
             .facet(row=alt.Row("level_label:N", title=None, sort=list(analysis.LEVEL_LABELS.values()),
-                               header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold")))
+                               header=ROW_HEADER))
             .resolve_scale(y="independent"))
 
 
@@ -228,7 +239,7 @@ def theme_heatmap(matrix: pd.DataFrame, theme_order: list[str], region_order: li
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("initiatives:Q", title="Initiatives", scale=alt.Scale(scheme="blues", domainMin=0),
-                        legend=alt.Legend(orient="right", tickMinStep=1, format="d")))
+                        legend=alt.Legend(orient="bottom", tickMinStep=1, format="d")))
     text = base.mark_text().encode(
         text="initiatives:Q",
         color=alt.condition("datum.initiatives >= 5", alt.value("white"), alt.value("#1a1a1a")))

@@ -16,12 +16,10 @@ def source_line(paragraphs: str | None = None, note: str | None = None) -> str:
     return f"{text} {note}" if note else text
 
 
-def footer(text: str, width: int = WIDTH) -> alt.Chart:
-    """A text-only chart holding the source line, placed under the figure."""
-    return (alt.Chart(alt.Data(values=[{}]))
-            .mark_text(align="left", baseline="top", x=0, y=0, text=text, color=MUTED, fontSize=11,
-                       limit=width + 60)
-            .properties(width=width, height=14))
+def source_title(text: str) -> alt.TitleParams:
+    """The source line, as a small title under the chart, starting at its left edge."""
+    return alt.TitleParams(text=text, orient="bottom", anchor="start", frame="bounds", fontSize=11,
+                           fontWeight="normal", color=MUTED, offset=12, limit=WIDTH + 60)
 
 
 def finish(chart: alt.TopLevelMixin, *, title: str, description: str, source: str,
@@ -30,10 +28,12 @@ def finish(chart: alt.TopLevelMixin, *, title: str, description: str, source: st
 
     ``description`` becomes the Vega-Lite ``description``: the text a screen reader
     announces and the alt text of the static image, so it states the numbers shown.
+    The chart keeps the source line as its own (bottom) title; a one-chart concat above
+    it carries the finding, since a Vega-Lite view has only one title.
     """
     title_params = alt.TitleParams(text=title, subtitle=subtitle or alt.Undefined)
-    return alt.vconcat(chart, footer(source), title=title_params, description=description).configure_view(
-        stroke=None)
+    sourced = chart.properties(title=source_title(source))
+    return alt.vconcat(sourced, title=title_params, description=description).configure_view(stroke=None)
 
 
 def value_labels(base: alt.Chart, field: str = "value", dx: int = 4) -> alt.Chart:

@@ -54,7 +54,7 @@ def theme() -> alt.theme.ThemeConfig:
                       "limit": WIDTH + 80},
             "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12,
                      "labelColor": INK, "titleColor": INK, "titleFontWeight": "normal", "gridColor": GRID,
-                     "domainColor": MUTED, "tickColor": MUTED, "labelLimit": 260},
+                     "domainColor": MUTED, "tickColor": MUTED, "labelLimit": 220},
             "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12,
                        "labelColor": INK, "titleColor": INK, "titleFontWeight": "normal", "orient": "top",
                        "labelLimit": 260},
