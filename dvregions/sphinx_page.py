@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -74,9 +75,35 @@ def clean_page_assets(app: Sphinx, pagename: str, templatename: str, context: di
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+ENGLISH_TERMS = {"term-Istanbul-Convention", "term-GREVIO", "term-MDA"}
+"""Glossary anchors of terms that are not Dutch; every other glossary term is marked lang="nl"."""
+
+_TERM_LINK = re.compile(r'(<a class="reference internal" href="[^"]*#(term-[^"]+)"><span class="xref std std-term")>')
+_TERM_ENTRY = re.compile(r'<dt id="(term-[^"]+)">')
+
+
+def mark_dutch_terms(body: str) -> str:
+    """Add lang="nl" to links to Dutch glossary terms and to their glossary entries, for screen readers."""
+    def link(match: re.Match) -> str:
+        return match.group(0) if match.group(2) in ENGLISH_TERMS else f'{match.group(1)} lang="nl">'
+
+    def entry(match: re.Match) -> str:
+        return match.group(0) if match.group(1) in ENGLISH_TERMS else f'<dt id="{match.group(1)}" lang="nl">'
+
+    return _TERM_ENTRY.sub(entry, _TERM_LINK.sub(link, body))
+
+
+def mark_language(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Mark Dutch glossary terms on every page."""
+    body = context.get("body")
+    if isinstance(body, str):
+        context["body"] = mark_dutch_terms(body)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the banner assets and the per-page clean-up."""
     app.add_css_file(SAFETY_CSS)
     app.add_js_file(SAFETY_JS, defer="defer")
     app.connect("html-page-context", clean_page_assets, priority=LATE)
+    app.connect("html-page-context", mark_language, priority=LATE)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
