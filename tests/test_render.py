@@ -143,6 +143,8 @@ SUBPROCESS_SCRIPT = textwrap.dedent(
     import hashlib, json, sys
     import altair as alt
     from dvregions.charts import render
+    from dvregions.charts.theme import enable_theme
+    enable_theme()  # as every chapter does, through book.setup()
     exec(sys.argv[1])
     # Create unrelated charts and parameters first: counters and caches must not leak into names.
     for _ in range(int(sys.argv[2])):
@@ -164,6 +166,9 @@ def bundle_hash_in_subprocess(warmup_charts: int, hash_seed: str) -> str:
 
 
 def test_bundle_is_identical_across_processes() -> None:
+    from dvregions.charts.theme import enable_theme
+
+    enable_theme()
     here = hashlib.sha256(bundle_bytes(bundle_of(make_chart()))).hexdigest()
     first = bundle_hash_in_subprocess(warmup_charts=0, hash_seed="1")
     second = bundle_hash_in_subprocess(warmup_charts=3, hash_seed="2")
