@@ -32,21 +32,49 @@ LEVEL_SHAPE_SCALE = _scale(LEVEL_SHAPES, analysis.LEVEL_LABELS)
 YEAR_SCALE = _scale(YEAR_COLOURS)
 
 
+NOT_STATED = "not stated"
+
+
+def _with_gaps(data: pd.DataFrame) -> pd.DataFrame:
+    """Add a row, flagged ``stated=False``, for every area, year and measure the region reports elsewhere
+    but the annex leaves out here, so a chart can say "not stated" instead of showing nothing."""
+    grid = pd.MultiIndex.from_product(
+        [data["area"].unique(), data["year"].unique(), data["measure_label"].unique()],
+        names=["area", "year", "measure_label"]).to_frame(index=False)
+    full = grid.merge(data, on=["area", "year", "measure_label"], how="left")
+    full["stated"] = full["value"].notna()
+    full["value"] = full["value"].fillna(0).astype("int64")
+    full["note"] = full["note"].fillna("")
+    full["label"] = [f"{v:,}" if stated else NOT_STATED for v, stated in zip(full["value"], full["stated"])]
+    return full
+
+
 def region_figures(orders: pd.DataFrame, region_id: str) -> alt.Chart:
-    """Every figure of one region: a bar per measure and year, one panel per area."""
+    """Every figure of one region: a bar per measure and year, one panel per area.
+
+    Only the measures the region reports appear in the legend; a figure the annex leaves out
+    for one area or year while giving it for another is marked "not stated", never drawn as zero.
+    """
     data = analysis.labelled(orders[orders["region_id"] == region_id])
     data = data.assign(year=data["year"].astype(str))[["area", "year", "measure_label", "value", "note"]]
-    data["note"] = data["note"].fillna("")
+    data = _with_gaps(data)
+    present = [m for m in analysis.MEASURE_LABELS.values() if m in set(data["measure_label"])]
+    colours = dict(zip(MEASURE_SCALE.domain, MEASURE_SCALE.range))
     base = alt.Chart(data).encode(
         x=alt.X("value:Q", title="Number in the year"),
         y=alt.Y("year:N", title=None),
-        yOffset=alt.YOffset("measure_label:N", sort=list(analysis.MEASURE_LABELS.values())),
-        color=alt.Color("measure_label:N", title="Measure", scale=MEASURE_SCALE),
+        yOffset=alt.YOffset("measure_label:N", sort=present),
+        color=alt.Color("measure_label:N", title="Measure",
+                        scale=alt.Scale(domain=present, range=[colours[m] for m in present])),
         tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("year:N", title="Year"),
-                 alt.Tooltip("measure_label:N", title="Measure"), alt.Tooltip("value:Q", title="Number"),
+                 alt.Tooltip("measure_label:N", title="Measure"), alt.Tooltip("label:N", title="Number"),
                  alt.Tooltip("note:N", title="Note")],
     )
-    layered = (base.mark_bar() + value_labels(base)).properties(width=WIDTH - 120)
+    bars = base.mark_bar().transform_filter("datum.stated")
+    labels = base.mark_text(align="left", baseline="middle", dx=4).encode(
+        text="label:N",
+        color=alt.condition("datum.stated", alt.value(INK), alt.value("#595959")))
+    layered = (bars + labels).properties(width=WIDTH - 120)
     if data["area"].nunique() == 1:
         return layered
     return layered.facet(row=alt.Row("area:N", title=None, header=ROW_HEADER))
