@@ -93,11 +93,20 @@ def mark_dutch_terms(body: str) -> str:
     return _TERM_ENTRY.sub(entry, _TERM_LINK.sub(link, body))
 
 
+TOGGLE_SUMMARY = '<summary aria-label="Toggle hidden content">'
+
+
+def name_toggles_by_their_text(body: str) -> str:
+    """Drop myst-nb's fixed aria-label on folded code cells, so the visible "Show code cell source" is their
+    accessible name (axe label-content-name-mismatch: speech users say what they see)."""
+    return body.replace(TOGGLE_SUMMARY, "<summary>")
+
+
 def mark_language(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Mark Dutch glossary terms on every page."""
+    """Mark Dutch glossary terms and name folded code cells by their visible text, on every page."""
     body = context.get("body")
     if isinstance(body, str):
-        context["body"] = mark_dutch_terms(body)
+        context["body"] = name_toggles_by_their_text(mark_dutch_terms(body))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
