@@ -37,6 +37,11 @@ DEFAULT_PACKAGE_GLOBS: tuple[str, ...] = ("dvregions/**/*.py",)
 # The build tool and the command-line dispatcher never run inside a notebook, so
 # editing them must not re-execute every chapter.
 PACKAGE_EXCLUDE: frozenset[str] = frozenset({"dvregions/build.py", "dvregions/__main__.py"})
+# Modules no notebook imports: they shape the rendered HTML or the command line, not the outputs,
+# so changing them re-renders pages but re-executes no notebook.
+NOT_NOTEBOOK_INPUTS: frozenset[str] = frozenset({
+    "dvregions/sphinx_ext.py", "dvregions/sphinx_page.py", "dvregions/cli_validate.py",
+})
 DEFAULT_TIMEOUT = 600
 
 
@@ -74,17 +79,19 @@ def code_fingerprint(nb: dict) -> str:
     return sha256_bytes(payload.encode("utf-8"))
 
 
-def package_files(root: Path, globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS) -> list[Path]:
+def package_files(root: Path, globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS,
+                  exclude: frozenset[str] = PACKAGE_EXCLUDE | NOT_NOTEBOOK_INPUTS) -> list[Path]:
     """Package source files that notebooks may import, sorted by relative path."""
     files = {path for pattern in globs for path in root.glob(pattern) if path.is_file()}
-    files = {path for path in files if rel_path(path, root) not in PACKAGE_EXCLUDE}
+    files = {path for path in files if rel_path(path, root) not in exclude}
     files = {path for path in files if "__pycache__" not in path.parts}
     return sorted(files, key=lambda path: rel_path(path, root))
 
 
-def package_fingerprint(root: Path, globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS) -> str:
+def package_fingerprint(root: Path, globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS,
+                        exclude: frozenset[str] = PACKAGE_EXCLUDE | NOT_NOTEBOOK_INPUTS) -> str:
     """One hash over the relative paths and contents of the package files."""
-    lines = [f"{rel_path(path, root)}\t{sha256_file(path)}" for path in package_files(root, globs)]
+    lines = [f"{rel_path(path, root)}\t{sha256_file(path)}" for path in package_files(root, globs, exclude)]
     return sha256_bytes("\n".join(lines).encode("utf-8"))
 
 
@@ -343,7 +350,8 @@ def render_fingerprint(root: Path, package_globs: Iterable[str] = DEFAULT_PACKAG
             versions.append(f"{name}=={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name} missing")
-    return sha256_bytes("\n".join([package_fingerprint(root, package_globs), *versions]).encode("utf-8"))
+    package = package_fingerprint(root, package_globs, exclude=PACKAGE_EXCLUDE)  # Sphinx extensions included
+    return sha256_bytes("\n".join([package, *versions]).encode("utf-8"))
 
 
 def needs_fresh_env(build_dir: Path, fingerprint: str) -> bool:

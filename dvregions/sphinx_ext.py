@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -138,12 +139,19 @@ def write_vega_bundle(static_dir: Path) -> str:
     return name
 
 
+def bundle_cache_dir() -> Path:
+    """Where the generated Vega bundle is kept between builds: the user's cache folder, never the
+    source tree. Its file name carries the library versions, so a new pin never reuses an old file."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "dvregions" / "static"
+
+
 def on_builder_inited(app: Sphinx) -> None:
-    """Generate the Vega bundle and add its folder to the static path (HTML only)."""
+    """Generate the Vega bundle (once per set of versions) and add its folder to the static path (HTML only)."""
     if app.builder.format != "html":
         return
-    # Generated next to the doctrees (build cache), never in the source tree.
-    static_dir = Path(app.doctreedir) / "dvregions-static"
+    # Generating the bundle takes ~3 s, so it outlives `make clean` in the cache folder.
+    static_dir = bundle_cache_dir()
     write_vega_bundle(static_dir)
     if str(static_dir) not in app.config.html_static_path:
         app.config.html_static_path.append(str(static_dir))
@@ -183,4 +191,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", on_builder_inited)
     app.connect("html-page-context", on_html_page_context)
     app.connect("build-finished", check_static_files)
-    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+    # Not parallel-read safe: reading renders static SVGs with vl-convert, whose runtime does not
+    # survive the fork Sphinx uses for parallel reads (workers hang).
+    return {"version": "0.1", "parallel_read_safe": False, "parallel_write_safe": True}

@@ -214,3 +214,19 @@ def test_end_to_end_check_execute_and_render(book: Path) -> None:
     assert "all 3 notebooks up to date" in again.stdout
     assert {k: v for k, v in mtimes(book).items() if not k.startswith("_build")} == {
         k: v for k, v in before.items() if not k.startswith("_build")}
+
+
+def test_sphinx_extension_change_rerenders_but_executes_nothing(tmp_path: Path) -> None:
+    """The page-level extensions shape HTML only: editing them re-reads pages, re-runs no notebook."""
+    root = tmp_path / "repo"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "dvregions", root / "dvregions",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    notebook_inputs = build.package_fingerprint(root)
+    render_inputs = build.render_fingerprint(root)
+    page = root / "dvregions" / "sphinx_page.py"
+    page.write_text(page.read_text(encoding="utf-8") + "\n# a page fix\n", encoding="utf-8")
+    assert build.package_fingerprint(root) == notebook_inputs
+    assert build.render_fingerprint(root) != render_inputs
+    chart_code = root / "dvregions" / "charts" / "figures.py"
+    chart_code.write_text(chart_code.read_text(encoding="utf-8") + "\n# a chart fix\n", encoding="utf-8")
+    assert build.package_fingerprint(root) != notebook_inputs
