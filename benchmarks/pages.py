@@ -8,17 +8,13 @@ blocked and reported: the book must not make them.
 from __future__ import annotations
 
 import contextlib
-import functools
 import statistics
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+from dvregions.localweb import CHROMIUM_ARGS, DEFAULT_CHROMIUM, chromium_path, serve_directory
+
 SKIP_PAGES = {"genindex.html", "search.html"}
 TIMEOUT_MS = 20_000
 
@@ -37,23 +33,7 @@ CHARTS_DRAWN_JS = """
 """
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep the benchmark output readable
-        pass
-
-
-@contextlib.contextmanager
-def serve(html_dir: Path) -> Iterator[str]:
-    """Serve ``html_dir`` on 127.0.0.1 (free port) for the duration of the block; yield the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(html_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+serve = serve_directory
 
 
 @contextlib.contextmanager
@@ -61,7 +41,7 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        chromium = playwright.chromium.launch(executable_path=chromium_path() or DEFAULT_CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             yield chromium
         finally:

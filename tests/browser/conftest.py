@@ -6,46 +6,20 @@ test in this folder, so the launch, skip and CI rules live in one place.
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import os
-import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from dvregions.localweb import CHROMIUM_ARGS, chromium_path, serve_directory  # noqa: F401 - re-exported for the tests
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
-
-# We run as root in CI containers, and the browser must never phone home on its own.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 INSTALL_HINT = (
     "Chromium is needed for the browser tests. On Debian/Ubuntu run "
     "`sudo apt-get install chromium`, then `make test`."
 )
-
-
-def chromium_path() -> str | None:
-    """Return the Chromium executable to use, or None if none is installed.
-
-    ``DVREGIONS_CHROMIUM`` overrides the default Debian location.
-    """
-    candidate = os.environ.get("DVREGIONS_CHROMIUM", DEFAULT_CHROMIUM)
-    if Path(candidate).is_file() and os.access(candidate, os.X_OK):
-        return candidate
-    return shutil.which("chromium")
 
 
 def running_in_ci() -> bool:
@@ -61,29 +35,6 @@ def book_html_dir() -> Path:
 def artifacts_dir() -> Path:
     """Where screenshots go (``DVREGIONS_ARTIFACTS`` overrides; gitignored by default)."""
     return Path(os.environ.get("DVREGIONS_ARTIFACTS", REPO_ROOT / "artifacts")).resolve()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Static file handler that does not print every request to stderr."""
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        return
-
-
-@contextlib.contextmanager
-def serve_directory(root: Path) -> Iterator[str]:
-    """Serve ``root`` on 127.0.0.1 on a free port in a background thread; yield the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name=f"serve {root}", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")
