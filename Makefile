@@ -30,7 +30,8 @@ test: $(STAMP) ## run every test: unit tests, notebooks (pytest --nbval, strict)
 	@# Stored outputs must match their inputs: a stale notebook means `make book` was not run after a change.
 	$(BIN)/python -m dvregions build --check
 	$(BIN)/python -m dvregions build
-	$(BIN)/python -m pytest --nbval tests notebooks
+	@# One worker per core; --dist loadfile keeps each notebook's cells together in one kernel.
+	$(BIN)/python -m pytest -n auto --dist loadfile --nbval tests notebooks
 
 lab: $(STAMP) ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks

@@ -269,7 +269,8 @@ def bench_data_change(copy: Path, reps: int) -> list[Row]:
 
 def test_command(copy: Path) -> list[str]:
     """The test run as ``make test`` does it, minus browser tests."""
-    return [PY, "-m", "pytest", "--nbval", "notebooks", "tests", "-m", "not browser", "-q", "-p", "no:cacheprovider"]
+    return [PY, "-m", "pytest", "-n", "auto", "--dist", "loadfile", "--nbval", "notebooks", "tests",
+            "-m", "not browser", "-q", "-p", "no:cacheprovider"]
 
 
 def bench_tests(work: Path, copy: Path, reps: int) -> list[Row]:

@@ -40,7 +40,7 @@ PACKAGE_EXCLUDE: frozenset[str] = frozenset({"dvregions/build.py", "dvregions/__
 # Modules no notebook imports: they shape the rendered HTML or the command line, not the outputs,
 # so changing them re-renders pages but re-executes no notebook.
 NOT_NOTEBOOK_INPUTS: frozenset[str] = frozenset({
-    "dvregions/sphinx_ext.py", "dvregions/sphinx_page.py", "dvregions/cli_validate.py",
+    "dvregions/sphinx_ext.py", "dvregions/sphinx_page.py", "dvregions/cli_validate.py", "dvregions/localweb.py",
 })
 DEFAULT_TIMEOUT = 600
 
