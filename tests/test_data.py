@@ -176,52 +176,28 @@ class TestSchemaRules:
         assert (problem.file, problem.row, problem.column) == (ORDERS, None, "value")
         assert "found 'count'" in problem.message
 
-    def test_non_integer_value(self, data_copy):
-        edit_csv(data_copy, ORDERS, set_cell(3, "value", "12.5"))
+    # (data row, column, bad value, what the message must say): one broken cell each.
+    @pytest.mark.parametrize("row, column, value, says", [
+        (3, "value", "12.5", "'12.5' is not a valid integer"),
+        (2, "value", "-4", "below the minimum 0"),
+        (5, "measure", "arrests", "'arrests' is not one of the allowed values"),
+        (1, "area_level", "country", "'country' is not one of the allowed values"),
+        (7, "region_id", "utrecht", "'utrecht' is not a known region_id in regions"),
+        (7, "area", "Utrecht", "'Utrecht' is not a known area in"),
+        (9, "year", "", "a value is required here"),
+    ], ids=["non-integer", "negative", "unknown-measure", "unknown-level", "unknown-region", "unknown-area",
+            "missing-value"])
+    def test_bad_cell(self, data_copy, row, column, value, says):
+        edit_csv(data_copy, ORDERS, set_cell(row, column, value))
         problem = only_problem(data_copy)
-        assert (problem.file, problem.row, problem.column) == (ORDERS, 3, "value")
-        assert "not a valid integer" in problem.message
-
-    def test_negative_value(self, data_copy):
-        edit_csv(data_copy, ORDERS, set_cell(2, "value", "-4"))
-        problem = only_problem(data_copy)
-        assert (problem.row, problem.column) == (2, "value")
-        assert "below the minimum 0" in problem.message
-
-    def test_unknown_measure(self, data_copy):
-        edit_csv(data_copy, ORDERS, set_cell(5, "measure", "arrests"))
-        problem = only_problem(data_copy)
-        assert (problem.row, problem.column) == (5, "measure")
-        assert "'arrests' is not one of the allowed values" in problem.message
-
-    def test_unknown_level(self, data_copy):
-        edit_csv(data_copy, ORDERS, set_cell(1, "area_level", "country"))
-        problem = only_problem(data_copy)
-        assert (problem.row, problem.column) == (1, "area_level")
-        assert "'country' is not one of the allowed values" in problem.message
-
-    def test_unknown_region(self, data_copy):
-        edit_csv(data_copy, ORDERS, set_cell(7, "region_id", "utrecht"))
-        problem = only_problem(data_copy)
-        assert (problem.file, problem.row, problem.column) == (ORDERS, 7, "region_id")
-        assert "'utrecht' is not a known region_id in regions" in problem.message
-
-    def test_unknown_area(self, data_copy):
-        edit_csv(data_copy, ORDERS, set_cell(7, "area", "Utrecht"))
-        problem = only_problem(data_copy)
-        assert (problem.row, problem.column) == (7, "area")
+        assert (problem.file, problem.row, problem.column) == (ORDERS, row, column)
+        assert says in problem.message
 
     def test_duplicate_row(self, data_copy):
         edit_csv(data_copy, ORDERS, lambda rows: rows.append(list(rows[4])))
         problem = only_problem(data_copy)
         assert (problem.row, problem.column) == (37 + 1, "area, year, measure")
         assert "duplicate row" in problem.message and "row 4" in problem.message
-
-    def test_missing_required_value(self, data_copy):
-        edit_csv(data_copy, ORDERS, set_cell(9, "year", ""))
-        problem = only_problem(data_copy)
-        assert (problem.row, problem.column) == (9, "year")
-        assert "required" in problem.message
 
     def test_unknown_theme_in_coding(self, data_copy):
         edit_csv(data_copy, "initiative_themes.csv", set_cell(1, "theme_id", "policing"))
