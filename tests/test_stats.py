@@ -1,11 +1,11 @@
-"""Intervals against published reference values and their defining properties."""
+"""Intervals and tests against published reference values, hand-worked values and their defining properties."""
 
 import math
 
 import pytest
 from scipy.stats import poisson
 
-from dvregions.stats import poisson_ratio_interval, wilson_interval
+from dvregions.stats import holm, poisson_rate_interval, poisson_ratio_interval, poisson_ratio_p_value, wilson_interval
 
 
 class TestWilsonInterval:
@@ -15,6 +15,18 @@ class TestWilsonInterval:
         low, high = wilson_interval(4, 71)
         assert low == pytest.approx(0.022125, abs=2e-6)
         assert high == pytest.approx(0.136095, abs=2e-6)
+
+    @pytest.mark.parametrize("k, n, low, high", [
+        # Newcombe (1998), Statistics in Medicine 17:857-872, Table I, method 3 (score, no continuity correction).
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0000, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+    ])
+    def test_published_reference_values(self, k, n, low, high):
+        got = wilson_interval(k, n)
+        assert got[0] == pytest.approx(low, abs=6e-5)
+        assert got[1] == pytest.approx(high, abs=6e-5)
 
     def test_zero_successes_has_zero_lower_bound_and_positive_upper(self):
         low, high = wilson_interval(0, 36)
@@ -34,6 +46,90 @@ class TestWilsonInterval:
     def test_rejects_impossible_counts(self, k, n):
         with pytest.raises(ValueError, match="must"):
             wilson_interval(k, n)
+
+
+class TestPoissonRateInterval:
+    @pytest.mark.parametrize("k, low, high", [
+        # Exact (Garwood) 95% limits for a Poisson count, as tabulated e.g. by Ulm (1990),
+        # American Journal of Epidemiology 131:373-375; 0 -> 3.689 is the familiar "rule of 3.7".
+        (0, 0.0, 3.6889),
+        (1, 0.0253, 5.5716),
+        (4, 1.0899, 10.2416),
+        (10, 4.7954, 18.3904),
+    ])
+    def test_published_reference_values(self, k, low, high):
+        got = poisson_rate_interval(k)
+        assert got[0] == pytest.approx(low, abs=6e-5)
+        assert got[1] == pytest.approx(high, abs=6e-5)
+
+    def test_exposure_divides_the_bounds(self):
+        # Rotterdam 2016: 45 violations, 261 orders; count limits 32.8233 and 60.2135, worked from chi-square quantiles.
+        low, high = poisson_rate_interval(45, 261)
+        assert low == pytest.approx(32.8233 / 261, abs=1e-6)
+        assert high == pytest.approx(60.2135 / 261, abs=1e-6)
+
+    def test_tail_probabilities_at_the_bounds(self):
+        low, high = poisson_rate_interval(9)
+        assert poisson.sf(8, low) == pytest.approx(0.025, abs=1e-9)
+        assert poisson.cdf(9, high) == pytest.approx(0.025, abs=1e-9)
+
+    def test_may_exceed_one_per_unit(self):
+        # More events than units (several violations of one order) is a valid rate, not an impossible share.
+        low, high = poisson_rate_interval(12, 10)
+        assert low < 1.2 < high
+
+    @pytest.mark.parametrize("count, exposure", [(-1, 10), (3, 0)])
+    def test_rejects_impossible_inputs(self, count, exposure):
+        with pytest.raises(ValueError, match="must"):
+            poisson_rate_interval(count, exposure)
+
+
+class TestPoissonRatioPValue:
+    def test_hand_worked_small_case(self):
+        # 0 against 8: P(X = 0) = P(X = 8) = 1/256 under Binomial(8, 1/2); two-sided p = 2/256.
+        assert poisson_ratio_p_value(8, 0) == pytest.approx(2 / 256)
+        assert poisson_ratio_p_value(0, 8) == pytest.approx(2 / 256)
+
+    def test_hand_worked_four_against_none_and_equal_counts(self):
+        # 4 against 0: two-sided p = 2/16; 15 against 15: p = 1.
+        assert poisson_ratio_p_value(4, 0) == pytest.approx(0.125)
+        assert poisson_ratio_p_value(15, 15) == pytest.approx(1.0)
+
+    @pytest.mark.parametrize("later, earlier", [(45, 71), (297, 261), (14, 25), (8, 0), (7, 14), (30, 36)])
+    def test_agrees_with_the_interval(self, later, earlier):
+        low, high = poisson_ratio_interval(later, earlier)
+        assert (poisson_ratio_p_value(later, earlier) < 0.05) == (high < 1 or low > 1)
+
+    def test_zeeland_is_nominally_below_five_percent(self):
+        assert poisson_ratio_p_value(45, 71) == pytest.approx(0.01988, abs=1e-5)
+
+
+class TestHolm:
+    def test_hand_worked_values(self):
+        # Sorted: 0.005 x 4 = 0.02; 0.01 x 3 = 0.03; 0.03 x 2 = 0.06; 0.04 x 1 = 0.04, raised to 0.06.
+        assert holm([0.01, 0.04, 0.03, 0.005]) == pytest.approx([0.03, 0.06, 0.06, 0.02])
+
+    def test_caps_at_one_and_keeps_order(self):
+        assert holm([0.5, 0.2, 0.9]) == pytest.approx([1.0, 0.6, 1.0])
+
+    def test_single_test_is_unchanged(self):
+        assert holm([0.0199]) == pytest.approx([0.0199])
+
+    def test_ties(self):
+        assert holm([0.02, 0.02]) == pytest.approx([0.04, 0.04])
+
+    def test_zeeland_in_a_family_of_eleven(self):
+        # 0.019880 x 11 = 0.2187: the smallest p-value of eleven, not below 0.05 after adjustment.
+        assert holm([0.019880] + [0.5] * 10)[0] == pytest.approx(0.21868, abs=1e-5)
+
+    def test_never_smaller_than_unadjusted(self):
+        p = [0.001, 0.2, 0.03, 0.04, 0.7]
+        assert all(a >= u for a, u in zip(holm(p), p))
+
+    def test_empty_and_invalid(self):
+        assert holm([]) == []
+        with pytest.raises(ValueError, match="must"):
+            holm([1.2])
 
 
 class TestPoissonRatioInterval:
