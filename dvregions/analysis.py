@@ -1,13 +1,23 @@
-"""Tidy derived tables the chapters show and chart: labels, shares, changes, coverage.
+"""Tidy derived tables the chapters show and chart: labels, rates, changes, coverage.
 
 Every function takes the loaded tables and returns a new DataFrame; nothing here reads files.
+
+Three rules hold throughout:
+
+- Counts of areas use :func:`non_overlapping_areas`, so no order is counted twice when a
+  municipality and the region that contains it are both reported.
+- Year-on-year changes are tested as one family per measure, adjusted with Holm's method
+  (:func:`year_changes`); a direction ("more", "fewer") is named only where the adjusted test
+  says the change is beyond chance (:func:`change_direction`, :func:`change_phrase`).
+- Violations are a count of events, not of violated orders, so violations per order is a rate
+  with an exact Poisson interval (:func:`violation_rates`), never a share.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from dvregions.stats import poisson_ratio_interval, wilson_interval
+from dvregions.stats import holm, poisson_rate_interval, poisson_ratio_interval, poisson_ratio_p_value
 
 MEASURE_LABELS = {
     "procedures_started": "Procedures started",
@@ -22,6 +32,50 @@ LEVEL_LABELS = {
 }
 MEASURES = list(MEASURE_LABELS)
 LEVELS = list(LEVEL_LABELS)
+LEVEL_WIDTH = {"municipality": 0, "municipality_group": 1, "centrumgemeente_region": 2, "province": 3}
+"""Rank of each level from narrowest to widest, used to find the widest area when no nesting is given."""
+
+VIOLATIONS_COUNTED = {"Rotterdam": "Known violations of the restraining order or of the contact ban"}
+"""What an area says its violations figure counts, where the annex says it (paragraph 21 for Rotterdam).
+Every other area is "Not stated": its figure is not shown to be a count of violated orders either."""
+NOT_STATED = "Not stated"
+
+SIGNIFICANCE = 0.05
+"""Family-wise error rate for the Holm-adjusted year-on-year tests."""
+
+
+def non_overlapping_areas(orders: pd.DataFrame, areas: pd.DataFrame | None = None) -> list[str]:
+    """The widest area reported in each region: a set of areas no two of which overlap.
+
+    An area is left out when an area that contains it (following ``part_of`` in ``areas``, the
+    ``areas`` table of the data package, as far up as it goes) is also reported for the same region.
+    Without ``areas``, the widest level reported in each region stands in for nesting. A region
+    with two separate wide areas keeps both: Hollands Midden gives "regio Leiden" and
+    "regio Gouda", which do not overlap, while Leiden and Gouda lie inside them and are left out.
+    Counts of areas in prose and chart titles use this set; the charts may still show every area.
+
+    Returns the areas in the order they first appear in ``orders``.
+    """
+    reported = orders[["region_id", "area", "area_level"]].drop_duplicates("area")
+    keep = []
+    if areas is not None:
+        parent = {a: p for a, p in zip(areas["area"], areas["part_of"]) if isinstance(p, str) and p}
+        by_region = reported.groupby("region_id", sort=False, observed=True)["area"].agg(set).to_dict()
+        for region_id, area in zip(reported["region_id"], reported["area"]):
+            ancestor, contained = parent.get(area), False
+            seen = {area}
+            while ancestor is not None and ancestor not in seen:
+                if ancestor in by_region[region_id]:
+                    contained = True
+                    break
+                seen.add(ancestor)
+                ancestor = parent.get(ancestor)
+            if not contained:
+                keep.append(area)
+        return keep
+    width = reported["area_level"].map(LEVEL_WIDTH)
+    widest = width.groupby(reported["region_id"]).transform("max")
+    return reported.loc[width == widest, "area"].tolist()
 
 
 def figure(orders: pd.DataFrame, area: str, year: int, measure: str) -> int:
@@ -49,28 +103,63 @@ def wide(orders: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index().astype({m: "Int64" for m in MEASURES if m in table.columns})
 
 
-def violation_shares(orders: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
-    """Share of orders violated, with Wilson intervals, where both figures are stated."""
+def _violations_and_orders(orders: pd.DataFrame) -> pd.DataFrame:
     table = wide(orders)
     if "violations" not in table or "orders_imposed" not in table:
         return pd.DataFrame()
     table = table.dropna(subset=["violations", "orders_imposed"])
-    table = table[table["orders_imposed"] > 0].copy()
-    bounds = [wilson_interval(int(v), int(n), confidence)
+    return table[table["orders_imposed"] > 0].copy()
+
+
+def violation_rates(orders: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Violations per order imposed, with exact (Garwood) Poisson intervals, per area and year.
+
+    One order can be violated more than once, and only Rotterdam says what it counts, so
+    violations divided by orders is a rate (events per order), not the share of orders violated:
+    the count is treated as Poisson with the orders imposed as exposure. Columns: ``region_id``,
+    ``area``, ``area_level``, ``year``, ``violations``, ``orders_imposed``, ``rate``, ``rate_low``,
+    ``rate_high``, ``counted`` (what the area says it counts, or "Not stated") and ``level_label``.
+    Only area-years that state both figures, with at least one order, appear.
+    """
+    table = _violations_and_orders(orders)
+    if table.empty:
+        return table
+    bounds = [poisson_rate_interval(int(v), int(n), confidence)
               for v, n in zip(table["violations"], table["orders_imposed"])]
-    table["share"] = table["violations"] / table["orders_imposed"]
-    table["share_low"] = [low for low, _ in bounds]
-    table["share_high"] = [high for _, high in bounds]
+    table = table[["region_id", "area", "area_level", "year", "violations", "orders_imposed"]]
+    table["rate"] = table["violations"].astype(float) / table["orders_imposed"].astype(float)
+    table["rate_low"] = [low for low, _ in bounds]
+    table["rate_high"] = [high for _, high in bounds]
+    table["counted"] = table["area"].map(VIOLATIONS_COUNTED).fillna(NOT_STATED)
     table["level_label"] = table["area_level"].map(LEVEL_LABELS)
-    return table.reset_index(drop=True)
+    return table.astype({"violations": "int64", "orders_imposed": "int64"}).reset_index(drop=True)
+
+
+def violation_shares(orders: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Deprecated name: violations divided by orders, as :func:`violation_rates` computes it.
+
+    Kept so older chapter code keeps running; the ``share`` column is the same number as ``rate``
+    (violations per order), not a proportion of orders violated, and carries no interval.
+    """
+    table = violation_rates(orders, confidence)
+    return table.assign(share=table["rate"]) if not table.empty else table
 
 
 def year_changes(orders: pd.DataFrame, measure: str = "orders_imposed", earlier: int | None = None,
-                 later: int | None = None, confidence: float = 0.95) -> pd.DataFrame:
-    """Change in a measure between two years per area, with an exact interval for the ratio.
+                 later: int | None = None, confidence: float = 0.95,
+                 areas: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Change in a measure between two years per area, tested as one family.
 
-    The default years are the two latest in the data. ``could_be_chance`` is True when the
-    interval for the ratio contains 1.
+    The default years are the two latest in the data. Every area that states the measure for both
+    years (with at least one event in all) is tested, and all these tests form the family: they are
+    the tests the book reports, and Holm's method holds whatever their dependence, so a municipality
+    and the region containing it may both be in it.
+
+    Columns: ``earlier`` and ``later`` counts, ``change``, ``ratio`` with its unadjusted exact
+    interval ``ratio_low``/``ratio_high``, ``p_value`` (exact conditional binomial test, two-sided,
+    ``scipy.stats.binomtest``), ``p_holm`` (Holm-adjusted within this family), ``beyond_chance``
+    (``p_holm`` below ``1 - confidence``), ``could_be_chance`` (its opposite: the adjusted verdict),
+    and ``non_overlapping`` (the area is in :func:`non_overlapping_areas`; ``areas`` passes nesting on).
     """
     subset = orders[orders["measure"] == measure]
     years = sorted(subset["year"].unique())
@@ -88,7 +177,12 @@ def year_changes(orders: pd.DataFrame, measure: str = "orders_imposed", earlier:
               for ear, lat in zip(table["earlier"], table["later"])]
     table["ratio_low"] = [low for low, _ in bounds]
     table["ratio_high"] = [high for _, high in bounds]
-    table["could_be_chance"] = (table["ratio_low"] <= 1) & (table["ratio_high"] >= 1)
+    table["p_value"] = [poisson_ratio_p_value(int(lat), int(ear))
+                        for ear, lat in zip(table["earlier"], table["later"])]
+    table["p_holm"] = holm(table["p_value"].tolist())
+    table["beyond_chance"] = table["p_holm"] < 1 - confidence
+    table["could_be_chance"] = ~table["beyond_chance"]
+    table["non_overlapping"] = table["area"].isin(non_overlapping_areas(orders, areas))
     table["level_label"] = table["area_level"].map(LEVEL_LABELS)
     return table.astype({"earlier": "int64", "later": "int64", "change": "int64"}).reset_index(drop=True)
 
@@ -131,8 +225,48 @@ def theme_matrix(initiatives: pd.DataFrame, initiative_themes: pd.DataFrame, the
 
 
 def more_or_fewer(earlier: int, later: int) -> str:
-    """'more', 'fewer' or 'as many', for titles that state the direction of a change."""
+    """'more', 'fewer' or 'as many': the raw direction of two figures, untested.
+
+    For titles and summaries use :func:`change_direction` or :func:`change_phrase`, which name a
+    direction only when the adjusted test supports it.
+    """
     return "more" if later > earlier else "fewer" if later < earlier else "as many"
+
+
+def _change_row(orders: pd.DataFrame, area: str, measure: str) -> pd.Series:
+    changes = year_changes(orders, measure)
+    match = changes[changes["area"] == area]
+    if match.empty:
+        raise KeyError(f"the data has no {measure} figures for {area!r} in both years to compare")
+    return match.iloc[0]
+
+
+def change_direction(orders: pd.DataFrame, area: str, measure: str) -> str | None:
+    """"more" or "fewer" when the Holm-adjusted test says the change is beyond chance, else None.
+
+    The family is every area in ``orders`` with the measure in both of the two latest years (as
+    :func:`year_changes` builds it), so pass the whole orders table, not one region's rows, to get
+    the verdict the cross-region chapter reports. A KeyError when the area lacks one of the years.
+    """
+    row = _change_row(orders, area, measure)
+    if not row["beyond_chance"]:
+        return None
+    return "more" if row["change"] > 0 else "fewer"
+
+
+def change_phrase(orders: pd.DataFrame, area: str, measure: str, noun: str | None = None) -> str:
+    """A title phrase for a change that says only what the adjusted test supports.
+
+    "fewer orders" or "more orders" when :func:`change_direction` names a direction; "the same
+    number of orders" when the two figures are equal; otherwise "a change in orders within what
+    chance produces". ``noun`` defaults to the measure's label in lower case.
+    """
+    noun = noun or MEASURE_LABELS[measure].lower()
+    row = _change_row(orders, area, measure)
+    if row["change"] == 0:
+        return f"the same number of {noun}"
+    direction = change_direction(orders, area, measure)
+    return f"{direction} {noun}" if direction else f"a change in {noun} within what chance produces"
 
 
 def describe(orders: pd.DataFrame) -> str:
