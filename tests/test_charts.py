@@ -89,16 +89,39 @@ class TestFigures:
 
 
 class TestAcrossRegions:
-    def test_titles_state_computed_findings(self, dataset):
-        changes = analysis.year_changes(dataset.orders)
-        fewer = int((changes["change"] < 0).sum())
+    def test_titles_count_non_overlapping_areas_and_state_the_adjusted_verdict(self, dataset):
+        # Zeeland's nominal p of 0.020 becomes 0.219 after Holm's adjustment for 11 tests: no direction is named.
         spec = across.orders_by_year(dataset.orders).to_dict()
-        assert spec["title"]["text"] == f"{fewer} of {len(changes)} areas imposed fewer orders in 2017 than in 2016"
+        assert spec["title"]["text"] == "No change in orders beyond chance in 9 non-overlapping areas"
+        assert "Holm's adjustment for 11 tests" in " ".join(spec["title"]["subtitle"])
         assert "Zeeland (province): 71 to 45." in spec["description"]
 
-    def test_zeeland_is_the_only_change_beyond_chance(self, dataset):
-        changes = analysis.year_changes(dataset.orders).set_index("area")
-        assert list(changes.index[~changes["could_be_chance"]]) == ["Zeeland"]
+    def test_change_ratio_chart_carries_both_p_values(self, dataset):
+        spec = across.change_ratios(dataset.orders).to_dict()
+        assert spec["title"]["text"] == "No change in orders beyond chance in 9 non-overlapping areas"
+        assert "Zeeland: ratio 0.63, unadjusted interval" in spec["description"]
+        assert "p 0.020, Holm-adjusted p 0.219, within chance after adjustment." in spec["description"]
+        rows = next(iter(spec["datasets"].values()))
+        assert {r["verdict"] for r in rows} == {figures.WITHIN_CHANCE}
+
+    def test_title_names_a_direction_only_beyond_chance(self, dataset):
+        changes = analysis.year_changes(dataset.orders, "violations")
+        # regio Gouda 0 -> 8 violations survives (Holm p 0.047); Gouda lies inside it and is not counted again.
+        assert across.verdict_title(changes, "violations") == (
+            "Beyond chance: more violations in 1 of 5 non-overlapping areas")
+
+    def test_violations_are_a_rate_not_a_share(self, dataset):
+        spec = across.violation_rates(dataset.orders).to_dict()
+        assert spec["title"]["text"] == "0.00 to 0.27 violations per order; only Rotterdam says what it counts"
+        assert "A rate, not a share" in spec["title"]["subtitle"][0]
+        assert ("Rotterdam 2016: 45 violations, 261 orders, 0.17 per order (interval 0.13 to 0.23); what is "
+                "counted: known violations of the restraining order or of the contact ban.") in spec["description"]
+        assert "Zeeland 2016: 4 violations, 71 orders, 0.06 per order (interval 0.02 to 0.14); what is counted: " \
+               "not stated." in spec["description"]
+        marks = data_marks(spec)
+        assert marks and all("tooltip" in m["encoding"] for m in marks)
+        titles = [m["encoding"]["x"].get("title") for m in marks if "title" in m["encoding"].get("x", {})]
+        assert titles == ["Violations per order imposed (exact 95% Poisson interval)"]
 
 
 def load_synthetic():
@@ -125,7 +148,7 @@ class TestNationalScale:
         areas = {row["area"].split(" (")[0] for row in rows if "area" in row}
         assert 0 < len(areas) <= figures.MAX_AREAS
         assert len(json.dumps(spec)) < 200_000
-        assert "shown" in spec["title"]["subtitle"]
+        assert "shown" in " ".join(spec["title"]["subtitle"])
 
     def test_default_row_limit_not_lifted(self):
         assert alt.data_transformers.options.get("max_rows", 5000) == 5000

@@ -193,24 +193,29 @@ def orders_dumbbell(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
             .resolve_scale(y="independent"))
 
 
-def violation_share_intervals(shares: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
-    """Share of orders violated with its 95% Wilson interval, per area and year."""
-    data = _limit_areas(shares, "orders_imposed", limit).assign(year=lambda d: d["year"].astype(str))
+def violation_rate_intervals(rates: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
+    """Violations per order imposed with its exact 95% Poisson interval, per area and year.
+
+    A rate, not a share: one order can be violated more than once, so the axis is not capped at
+    100% and is labelled "per order". The tooltip says what each area counts as a violation.
+    """
+    data = _limit_areas(rates, "orders_imposed", limit).assign(year=lambda d: d["year"].astype(str))
     data = data.assign(area=data["area"] + " (" + data["level_label"].str.lower() + ")")
-    data = data[["area", "level_label", "year", "violations", "orders_imposed", "share", "share_low",
-                 "share_high"]]
-    tooltip = [alt.Tooltip("area:N", title="Area"), alt.Tooltip("level_label:N", title="Level"),
-               alt.Tooltip("year:N", title="Year"), alt.Tooltip("violations:Q", title="Violations"),
+    data = data[["area", "level_label", "year", "violations", "orders_imposed", "rate", "rate_low",
+                 "rate_high", "counted"]]
+    tooltip = [alt.Tooltip("area:N", title="Area"), alt.Tooltip("year:N", title="Year"),
+               alt.Tooltip("violations:Q", title="Violations"),
                alt.Tooltip("orders_imposed:Q", title="Orders imposed"),
-               alt.Tooltip("share:Q", title="Share violated", format=".1%"),
-               alt.Tooltip("share_low:Q", title="95% interval from", format=".1%"),
-               alt.Tooltip("share_high:Q", title="95% interval to", format=".1%")]
+               alt.Tooltip("rate:Q", title="Violations per order", format=".2f"),
+               alt.Tooltip("rate_low:Q", title="95% interval from", format=".2f"),
+               alt.Tooltip("rate_high:Q", title="95% interval to", format=".2f"),
+               alt.Tooltip("counted:N", title="What the area counts")]
     base = alt.Chart(data).encode(y=alt.Y("year:N", title=None), tooltip=tooltip)
     interval = base.mark_rule(strokeWidth=2, color="#595959").encode(
-        x=alt.X("share_low:Q", title="Share of orders violated (95% Wilson interval)",
-                axis=alt.Axis(format="%")), x2="share_high:Q")
+        x=alt.X("rate_low:Q", title="Violations per order imposed (exact 95% Poisson interval)",
+                axis=alt.Axis(format=".2f"), scale=alt.Scale(zero=True)), x2="rate_high:Q")
     point = base.mark_point(filled=True, size=90, opacity=1).encode(
-        x="share:Q", color=alt.Color("year:N", scale=YEAR_SCALE, title="Year"),
+        x="rate:Q", color=alt.Color("year:N", scale=YEAR_SCALE, title="Year"),
         shape=alt.Shape("year:N", scale=alt.Scale(domain=list(YEAR_COLOURS), range=["circle", "square"]),
                         title="Year"))
     return ((interval + point).properties(width=WIDTH - 200, height=44)
@@ -218,16 +223,27 @@ def violation_share_intervals(shares: pd.DataFrame, limit: int = MAX_AREAS) -> a
                    spacing=4))
 
 
+BEYOND_CHANCE = "Beyond chance after adjustment"
+WITHIN_CHANCE = "Within chance after adjustment"
+
+
 def change_ratios(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
-    """Ratio of later to earlier orders with its exact 95% interval (log scale), one panel per level."""
+    """Ratio of later to earlier counts with its exact, unadjusted 95% interval (log scale), one panel per level.
+
+    Colour and shape give the verdict of the Holm-adjusted test (``beyond_chance``), so a point
+    can be grey although its unadjusted interval just misses 1.
+    """
     data = _limit_areas(changes.assign(size=changes["change"].abs()), "size", limit)
-    data = data.assign(verdict=data["could_be_chance"].map({True: "Could be chance", False: "Unlikely to be chance"}))
-    data = data[["area", "level_label", "earlier", "later", "ratio", "ratio_low", "ratio_high", "verdict"]]
+    data = data.assign(verdict=data["beyond_chance"].map({False: WITHIN_CHANCE, True: BEYOND_CHANCE}))
+    data = data[["area", "level_label", "earlier", "later", "ratio", "ratio_low", "ratio_high", "p_value",
+                 "p_holm", "verdict"]]
     tooltip = [alt.Tooltip("area:N", title="Area"), alt.Tooltip("level_label:N", title="Level"),
                alt.Tooltip("earlier:Q", title="Earlier year"), alt.Tooltip("later:Q", title="Later year"),
                alt.Tooltip("ratio:Q", title="Ratio", format=".2f"),
-               alt.Tooltip("ratio_low:Q", title="95% interval from", format=".2f"),
-               alt.Tooltip("ratio_high:Q", title="95% interval to", format=".2f"),
+               alt.Tooltip("ratio_low:Q", title="95% interval from (unadjusted)", format=".2f"),
+               alt.Tooltip("ratio_high:Q", title="95% interval to (unadjusted)", format=".2f"),
+               alt.Tooltip("p_value:Q", title="p-value", format=".3f"),
+               alt.Tooltip("p_holm:Q", title="p-value, Holm-adjusted", format=".3f"),
                alt.Tooltip("verdict:N", title="Reading")]
     ticks = [0.125, 0.25, 0.5, 1, 2, 4, 8]
     x_scale = alt.Scale(type="log", domain=[ticks[0], ticks[-1]], clamp=True)
@@ -243,11 +259,9 @@ def change_ratios(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
     point = base.mark_point(filled=True, size=90, opacity=1).encode(
         x=alt.X("ratio:Q", scale=x_scale),
         color=alt.Color("verdict:N", title=None,
-                        scale=alt.Scale(domain=["Could be chance", "Unlikely to be chance"],
-                                        range=["#8c8c8c", "#D55E00"])),
+                        scale=alt.Scale(domain=[WITHIN_CHANCE, BEYOND_CHANCE], range=["#8c8c8c", "#D55E00"])),
         shape=alt.Shape("verdict:N", title=None,
-                        scale=alt.Scale(domain=["Could be chance", "Unlikely to be chance"],
-                                        range=["circle", "diamond"])))
+                        scale=alt.Scale(domain=[WITHIN_CHANCE, BEYOND_CHANCE], range=["circle", "diamond"])))
     return ((interval + no_change + point).properties(width=WIDTH - 200, height=alt.Step(24))
             .facet(row=alt.Row("level_label:N", title=None, sort=list(analysis.LEVEL_LABELS.values()),
                                header=ROW_HEADER))
