@@ -117,15 +117,23 @@ def rare_themes(matrix: pd.DataFrame, region_id: str, max_others: int = 2) -> pd
 
 
 def rare_themes_text(matrix: pd.DataFrame, region_id: str, max_others: int = 2) -> str:
-    """The rare themes as prose: 'elder abuse (also Rotterdam); complex divorces (no other region)'."""
+    """The rare themes as prose, after the region's name: 'two themes that at most two other regions report:
+    elder abuse (also Rotterdam); complex divorces (no other region)'."""
     table = rare_themes(matrix, region_id, max_others)
     if table.empty:
-        return "no theme that fewer than three other regions report"
+        return f"no theme that at most {_NUMBERS[max_others]} other regions report"
     parts = []
     for label, others in zip(table["label"], table["others"]):
         where = "also " + _and([_plain(other) for other in others]) if others else "no other region"
         parts.append(f"{_plain(label).lower()} ({where})")
-    return "; ".join(parts)
+    count = _NUMBERS.get(len(parts), str(len(parts)))
+    noun = "theme" if len(parts) == 1 else "themes"
+    verb = "reports" if max_others == 1 else "report"
+    return f"{count} {noun} that at most {_NUMBERS[max_others]} other {'region' if max_others == 1 else 'regions'} " \
+        f"{verb}: " + "; ".join(parts)
+
+
+_NUMBERS = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
 
 
 def comparable_areas(orders: pd.DataFrame, region_id: str) -> pd.DataFrame:

@@ -42,9 +42,8 @@ def test_rare_themes_excludes_common_themes() -> None:
 
 def test_rare_themes_text() -> None:
     assert book.rare_themes_text(_matrix(), "a", max_others=1) == \
-        "shelter (no other region); elder abuse (also Region B)"
-    assert book.rare_themes_text(_matrix(), "c", max_others=0) == \
-        "no theme that fewer than three other regions report"
+        "two themes that at most one other region reports: shelter (no other region); elder abuse (also Region B)"
+    assert book.rare_themes_text(_matrix(), "c", max_others=2) == "no theme that at most two other regions report"
 
 
 def test_comparable_areas_by_level() -> None:
