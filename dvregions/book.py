@@ -98,3 +98,87 @@ def _years(start: object, end: object) -> str | None:
     if pd.isna(start):
         return None
     return str(start) if pd.isna(end) or end == start else f"{start}-{end}"
+
+
+def rare_themes(matrix: pd.DataFrame, region_id: str, max_others: int = 2) -> pd.DataFrame:
+    """Themes a region reports that at most ``max_others`` other regions also report.
+
+    ``matrix`` is ``analysis.theme_matrix(...)``. Returns one row per theme, in theme order, with
+    ``theme_id``, ``label`` and ``others`` (the English names of the other regions that report it, sorted).
+    """
+    own = matrix.loc[matrix["region_id"] == region_id, ["theme_id", "label"]].drop_duplicates()
+    rows = []
+    for theme_id, label in own.itertuples(index=False):
+        others = sorted(set(matrix.loc[(matrix["theme_id"] == theme_id) & (matrix["region_id"] != region_id),
+                                       "name_en"]))
+        if len(others) <= max_others:
+            rows.append({"theme_id": theme_id, "label": label, "others": others})
+    return pd.DataFrame(rows, columns=["theme_id", "label", "others"])
+
+
+def rare_themes_text(matrix: pd.DataFrame, region_id: str, max_others: int = 2) -> str:
+    """The rare themes as prose, after the region's name: 'two themes that at most two other regions report:
+    elder abuse (also Rotterdam); complex divorces (no other region)'."""
+    table = rare_themes(matrix, region_id, max_others)
+    if table.empty:
+        return f"no theme that at most {_NUMBERS[max_others]} other regions report"
+    parts = []
+    for label, others in zip(table["label"], table["others"]):
+        where = "also " + _and([_plain(other) for other in others]) if others else "no other region"
+        parts.append(f"{_plain(label).lower()} ({where})")
+    count = _NUMBERS.get(len(parts), str(len(parts)))
+    noun = "theme" if len(parts) == 1 else "themes"
+    verb = "reports" if max_others == 1 else "report"
+    return f"{count} {noun} that at most {_NUMBERS[max_others]} other {'region' if max_others == 1 else 'regions'} " \
+        f"{verb}: " + "; ".join(parts)
+
+
+_NUMBERS = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
+
+
+def comparable_areas(orders: pd.DataFrame, region_id: str) -> pd.DataFrame:
+    """For each level of area at which a region states orders imposed, the other regions' areas at that level.
+
+    Figures are comparable only between areas of the same level. Returns ``area_level``, ``level_label``,
+    ``areas`` (this region's areas at that level) and ``others`` (other regions' areas at it), both sorted lists.
+    """
+    imposed = orders[orders["measure"] == "orders_imposed"]
+    rows = []
+    for level in analysis.LEVELS:
+        own = sorted(set(imposed.loc[(imposed["region_id"] == region_id) & (imposed["area_level"] == level), "area"]))
+        if not own:
+            continue
+        others = sorted(set(imposed.loc[(imposed["region_id"] != region_id) & (imposed["area_level"] == level),
+                                        "area"]))
+        rows.append({"area_level": level, "level_label": analysis.LEVEL_LABELS[level], "areas": own,
+                     "others": others})
+    return pd.DataFrame(rows, columns=["area_level", "level_label", "areas", "others"])
+
+
+def comparable_areas_text(orders: pd.DataFrame, region_id: str) -> str:
+    """The comparison as prose, one clause per level: 'the province total for Zeeland can be set beside Friesland'."""
+    clauses = []
+    for row in comparable_areas(orders, region_id).itertuples():
+        level = _LEVEL_ADJECTIVES[row.area_level]
+        subject = f"the {level} figures for {_and(row.areas)}" if len(row.areas) > 1 else \
+            f"the {level} figure for {row.areas[0]}"
+        if row.others:
+            clauses.append(f"{subject} can be set only beside {_and(row.others)}")
+        else:
+            verb = "have" if len(row.areas) > 1 else "has"
+            clauses.append(f"{subject} {verb} no counterpart at the same level in any other region")
+    return "; ".join(clauses)
+
+
+_LEVEL_ADJECTIVES = {"municipality": "municipal", "municipality_group": "joint", "centrumgemeente_region": "regional",
+                     "province": "provincial"}
+
+
+def _plain(name: str) -> str:
+    """A name without a trailing parenthesis: 'Shelter (vrouwenopvang)' -> 'Shelter'."""
+    return re.sub(r"\s*\([^)]*\)$", "", name)
+
+
+def _and(items: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
