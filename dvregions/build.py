@@ -4,8 +4,8 @@ A notebook's inputs are its code cells (source and kernel name), the package cod
 the data files it read the last time it ran. Their hashes are stored in the notebook's
 own metadata (``metadata["dvregions"]["inputs"]``), so a fresh clone knows which
 notebooks are up to date without any cache folder. Data files are recorded while the
-notebook runs: the package's data loader appends the absolute path of every file it
-reads to the file named by ``DVREGIONS_INPUTS_LOG``.
+notebook runs, through the inputs log (:mod:`dvregions.inputs_log`, which defines the
+environment variable the kernel inherits).
 
 The HTML is then built by Sphinx in this process, with the same configuration as
 ``jupyter-book build <root> -W -n --keep-going``. Sphinx re-reads only pages whose source
@@ -29,7 +29,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-INPUTS_LOG_ENV = "DVREGIONS_INPUTS_LOG"
+from dvregions import inputs_log
+
 METADATA_KEY = "dvregions"
 KERNEL_NAME = "python3"
 DEFAULT_NOTEBOOK_GLOBS: tuple[str, ...] = ("notebooks/*.ipynb",)
@@ -211,17 +212,6 @@ def renumber_execution_counts(nb) -> None:
                 output["execution_count"] = count
 
 
-def read_inputs_log(log_path: Path) -> list[Path]:
-    """Unique files listed in the inputs log, in the order first read."""
-    if not log_path.exists():
-        return []
-    seen: dict[str, None] = {}
-    for line in log_path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            seen.setdefault(line.strip(), None)
-    return [Path(line) for line in seen]
-
-
 def notebook_text(nb) -> str:
     """Serialise as Jupyter does: nbformat JSON, indent 1, trailing newline."""
     import nbformat
@@ -264,27 +254,21 @@ def execute_notebook(
     with tempfile.TemporaryDirectory(prefix="dvregions-inputs-") as tmp:
         log_path = Path(tmp) / "inputs.log"
         log_path.touch()
-        previous = os.environ.get(INPUTS_LOG_ENV)
-        # The kernel inherits this process's environment.
-        os.environ[INPUTS_LOG_ENV] = str(log_path)
         try:
-            client = NotebookClient(
-                nb,
-                kernel_name=KERNEL_NAME,
-                timeout=timeout,
-                record_timing=False,
-                allow_errors=False,
-                resources={"metadata": {"path": str(path.parent)}},
-            )
-            client.execute()
+            # The kernel inherits this process's environment, so its loader writes to log_path.
+            with inputs_log.logging_reads_to(log_path):
+                client = NotebookClient(
+                    nb,
+                    kernel_name=KERNEL_NAME,
+                    timeout=timeout,
+                    record_timing=False,
+                    allow_errors=False,
+                    resources={"metadata": {"path": str(path.parent)}},
+                )
+                client.execute()
         except Exception as exc:  # noqa: BLE001 - any failure must fail the build, with its text
             return ExecutionResult(rel, time.perf_counter() - start, error=f"{type(exc).__name__}: {exc}")
-        finally:
-            if previous is None:
-                os.environ.pop(INPUTS_LOG_ENV, None)
-            else:
-                os.environ[INPUTS_LOG_ENV] = previous
-        data_paths = read_inputs_log(log_path)
+        data_paths = inputs_log.read_log(log_path)
     renumber_execution_counts(nb)
     data = data_fingerprint(root, data_paths)
     meta = dict(nb.metadata.get(METADATA_KEY, {}))
@@ -364,19 +348,14 @@ def needs_fresh_env(build_dir: Path, fingerprint: str) -> bool:
     return not marker.is_file() or marker.read_text(encoding="utf-8").strip() != fingerprint
 
 
-def build_book(root: Path, sphinx_jobs: int = 1, quiet: bool = False,
-               package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS) -> int:
+def build_book(root: Path, quiet: bool = False, package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS) -> int:
     """Build the HTML book in this process, as ``jupyter-book build <root> -W -n --keep-going`` does.
 
-    In-process saves a second interpreter start-up. ``sphinx_jobs > 1`` turns on Sphinx's
-    parallel reading; two jupyter-book extensions declare no parallel safety (Sphinx then
-    refuses, and warns, which -W turns into an error), so we declare it for them: both only
-    act outside the per-document read (multitoc renumbers sections on the whole
-    environment in the main process; jupyterbook-latex only acts for LaTeX builders).
+    In-process saves a second interpreter start-up. Sphinx reads with one process: the chart
+    extension declares itself not parallel-safe (vl-convert does not survive ``fork``), and
+    under ``-W`` Sphinx's warning about that would fail the build (see benchmarks/README.md).
     """
     root = Path(root).resolve()
-    if sphinx_jobs > 1:
-        _declare_parallel_safe(("sphinx_multitoc_numbering", "sphinx_jupyterbook_latex"))
     from jupyter_book.sphinx import build_sphinx
 
     config = root / "_config.yml"
@@ -401,7 +380,6 @@ def build_book(root: Path, sphinx_jobs: int = 1, quiet: bool = False,
         warningiserror=True,
         keep_going=True,
         freshenv=fresh,
-        jobs=sphinx_jobs,
         quiet=quiet,
     )
     if isinstance(result, Exception):
@@ -411,25 +389,6 @@ def build_book(root: Path, sphinx_jobs: int = 1, quiet: bool = False,
         return int(result)
     write_if_changed(build_dir / RENDER_MARKER, fingerprint + "\n")
     return 0
-
-
-def _declare_parallel_safe(modules: Iterable[str]) -> None:
-    """Wrap the Sphinx ``setup`` of ``modules`` so they declare parallel read/write safety."""
-    import importlib
-
-    for name in modules:
-        module = importlib.import_module(name)
-        original = module.setup
-        if getattr(original, "_dvregions_parallel", False):
-            continue
-
-        def setup(app, _original=original):
-            metadata = dict(_original(app) or {})
-            metadata.update(parallel_read_safe=True, parallel_write_safe=True)
-            return metadata
-
-        setup._dvregions_parallel = True  # type: ignore[attr-defined]
-        module.setup = setup
 
 
 # --------------------------------------------------------------------------- command line
@@ -443,11 +402,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", action="store_true", help="exit 1 if a notebook is stale; execute and build nothing")
     parser.add_argument("--no-book", action="store_true", help="execute stale notebooks, skip the HTML build")
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count(), help="notebooks run at once (default: cores)")
-    parser.add_argument(
-        "--sphinx-jobs", type=int, default=1,
-        help="Sphinx parallel read processes (default 1; more hangs while the chart extension uses vl-convert, "
-        "which does not survive fork: see benchmarks/README.md)"
-    )
     parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
     parser.add_argument(
         "--package-glob",
@@ -487,7 +441,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"all {len(statuses)} notebooks up to date", flush=True)
     if args.no_book:
         return 0
-    status = build_book(root, args.sphinx_jobs, args.quiet, package_globs)
+    status = build_book(root, args.quiet, package_globs)
     if status:
         print("book build failed (warnings are errors)", file=sys.stderr)
         return status

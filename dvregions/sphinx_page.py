@@ -5,12 +5,18 @@
   config twice (a ``THEBE_JS_URL has already been declared`` error on every page) and points at
   unpkg.com, although the book launches no live kernels;
 - gives bibliography entries a role their ``role="list"`` parent allows (axe aria-required-children);
-- warns (an error under ``-W``) when a page would still load a script or stylesheet from another host.
+- warns (an error under ``-W``) when a page would still load a script or stylesheet from another host;
+- gives the theme a default colour mode: pydata-sphinx-theme reads ``default_mode`` from
+  ``html_context`` and, when it is unset, writes an empty mode into every page, so a first-time
+  visitor (nothing stored yet) got "Got invalid theme mode: ." as a console error;
+- writes the root redirect page itself, with an empty icon, since the one sphinx-external-toc
+  writes has no ``<head>`` and makes browsers request ``/favicon.ico`` (a 404).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -109,10 +115,40 @@ def mark_language(app: Sphinx, pagename: str, templatename: str, context: dict, 
         context["body"] = name_toggles_by_their_text(mark_dutch_terms(body))
 
 
+DEFAULT_MODE = "auto"
+"""Follow the reader's system setting until they choose a mode."""
+
+
+def set_default_mode(app: Sphinx, config: Any) -> None:
+    """Give the theme's ``default_mode`` a valid value unless the book's configuration sets one."""
+    if not config.html_context.get("default_mode"):
+        config.html_context["default_mode"] = DEFAULT_MODE
+
+
+def root_redirect(target: str) -> str:
+    """A minimal redirect page that asks the browser for no icon."""
+    return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8"/>\n'
+            f'<title>Redirecting</title>\n<link rel="icon" href="data:,"/>\n'
+            f'<meta http-equiv="Refresh" content="0; url={target}" />\n</head>\n</html>\n')
+
+
+def write_root_redirect(app: Sphinx, exception: Exception | None) -> None:
+    """Write ``index.html`` at the root, pointing at the root document, before sphinx-external-toc would."""
+    if exception is not None or app.builder.format != "html" or app.config.root_doc == "index":
+        return
+    path = Path(app.outdir) / "index.html"
+    text = root_redirect(f"{app.config.root_doc}.html")
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the banner assets and the per-page clean-up."""
     app.add_css_file(SAFETY_CSS)
     app.add_js_file(SAFETY_JS, defer="defer")
     app.connect("html-page-context", clean_page_assets, priority=LATE)
     app.connect("html-page-context", mark_language, priority=LATE)
+    app.connect("config-inited", set_default_mode)
+    # Before sphinx-external-toc's handler (default priority 500), which writes only a missing file.
+    app.connect("build-finished", write_root_redirect, priority=400)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -24,3 +24,25 @@ def test_glossary_entries_are_marked():
 def test_folded_code_cells_are_named_by_their_visible_text():
     html = '<summary aria-label="Toggle hidden content">\n<p class="collapsed admonition-title">Show code cell source</p>'
     assert name_toggles_by_their_text(html) == '<summary>\n<p class="collapsed admonition-title">Show code cell source</p>'
+
+
+def test_theme_gets_a_valid_default_mode():
+    # An empty default_mode made the theme log "Got invalid theme mode: ." for every first-time visitor.
+    from types import SimpleNamespace
+
+    from dvregions.sphinx_page import set_default_mode
+
+    config = SimpleNamespace(html_context={})
+    set_default_mode(None, config)
+    assert config.html_context == {"default_mode": "auto"}
+    chosen = SimpleNamespace(html_context={"default_mode": "dark"})
+    set_default_mode(None, chosen)
+    assert chosen.html_context == {"default_mode": "dark"}
+
+
+def test_root_redirect_declares_an_icon():
+    from dvregions.sphinx_page import root_redirect
+
+    page = root_redirect("book/index.html")
+    assert '<link rel="icon" href="data:,"/>' in page
+    assert '<meta http-equiv="Refresh" content="0; url=book/index.html" />' in page

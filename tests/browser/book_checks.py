@@ -19,6 +19,8 @@ LOCAL_HOSTS = {"127.0.0.1"}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 MODES = ("light", "dark")
+FIRST_VISIT = "first-visit"
+"""A reader's first visit: a fresh context with nothing in storage, the mode the theme falls back to."""
 # Smallest drawn chart we accept, in CSS pixels: a collapsed or zero-size chart is a broken chart.
 MIN_CHART_SIZE = 40
 CHART_WAIT_MS = 8000
@@ -78,9 +80,9 @@ class PageLog:
 
 @contextmanager
 def recorded_context(browser, mode: str = "light", javascript: bool = True) -> Iterator[tuple[object, PageLog]]:
-    """A fresh browser context in light or dark mode that blocks and records foreign requests."""
+    """A fresh browser context in light or dark mode, or FIRST_VISIT, that blocks and records foreign requests."""
     context = browser.new_context(
-        color_scheme=mode,
+        color_scheme="light" if mode == FIRST_VISIT else mode,
         java_script_enabled=javascript,
         viewport={"width": 1280, "height": 900},
         service_workers="block",
@@ -95,10 +97,11 @@ def recorded_context(browser, mode: str = "light", javascript: bool = True) -> I
             route.abort("blockedbyclient")
 
     context.route("**/*", route)
-    # The theme keeps the reader's choice in localStorage; force the mode under test.
-    context.add_init_script(
-        f"try {{ localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}'); }} catch (e) {{}}"
-    )
+    if mode != FIRST_VISIT:
+        # The theme keeps the reader's choice in localStorage; force the mode under test.
+        context.add_init_script(
+            f"try {{ localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}'); }} catch (e) {{}}"
+        )
     try:
         yield context, log
     finally:

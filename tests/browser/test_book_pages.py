@@ -1,4 +1,4 @@
-"""Every page of the built book, in light and dark mode, in headless Chromium.
+"""Every page of the built book, in light and dark mode and on a first visit, in headless Chromium.
 
 A page fails on: a request to another host, a chart that does not draw, a console or
 page error, a serious or critical WCAG 2.1 A/AA axe violation, a wrong ``lang``, a cookie.
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from book_checks import (
+    FIRST_VISIT,
     MODES,
     check_page,
     discover_pages,
@@ -43,6 +44,32 @@ def test_page(browser, book_dir: Path, book_url: str, screenshot_dir: Path, page
         page = new_recorded_page(context, log)
         problems = check_page(page, book_url + page_path, log, screenshot_dir / screenshot_name(page_path, mode))
     assert not problems, f"{page_path} ({mode}):\n  " + "\n  ".join(problems)
+
+
+def test_first_visit(browser, book_url: str, page_path: str) -> None:
+    """A first-time reader (nothing stored) gets the page without console errors, in the theme's auto mode."""
+    with recorded_context(browser, FIRST_VISIT) as (context, log):
+        page = new_recorded_page(context, log)
+        page.goto(book_url + page_path, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        mode = page.evaluate("document.documentElement.dataset.mode")
+        stored = page.evaluate("localStorage.getItem('mode')")
+        problems = log.problems()
+    assert not problems, f"{page_path} (first visit):\n  " + "\n  ".join(problems)
+    assert (mode, stored) == ("auto", "auto")
+
+
+def test_first_visit_to_the_root(browser, book_dir: Path, book_url: str) -> None:
+    """The root redirect asks for no /favicon.ico and lands on the home page without errors."""
+    assert '<link rel="icon" href="data:,"/>' in (book_dir / "index.html").read_text(encoding="utf-8")
+    with recorded_context(browser, FIRST_VISIT) as (context, log):
+        page = new_recorded_page(context, log)
+        page.goto(book_url, wait_until="load")
+        page.wait_for_url("**/book/index.html")
+        page.wait_for_load_state("networkidle")
+        problems = log.problems()
+    assert not problems, "\n".join(problems)
+    assert not [url for url in log.requests if url.endswith("/favicon.ico")]
 
 
 def test_book_has_pages(book_dir: Path) -> None:
