@@ -21,8 +21,8 @@ def _tooltip() -> list[alt.Tooltip]:
 def _base(data: pd.DataFrame, region_order: list[str], article_order: list[str]) -> alt.Chart:
     return alt.Chart(data).encode(
         x=alt.X("name_en:N", sort=region_order, title=None,
-                axis=alt.Axis(labelAngle=-35, orient="top", labelLimit=160)),
-        y=alt.Y("label:N", sort=article_order, title=None, axis=alt.Axis(labelLimit=330)),
+                axis=alt.Axis(labelAngle=-35, orient="top", labelLimit=220)),
+        y=alt.Y("label:N", sort=article_order, title=None, axis=alt.Axis(labelLimit=420)),
         tooltip=_tooltip(),
     )
 
@@ -87,3 +87,42 @@ def article_region_matrix(matrix: pd.DataFrame, region_order: list[str], group_o
                                                  labelPadding=4)),
                    spacing=6)
             .resolve_scale(y="independent"))
+
+
+def theme_cells(base: alt.Chart) -> alt.Chart:
+    """Cells of the theme matrix, darker for more initiatives."""
+    return base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("initiatives:Q", title="Initiatives", scale=alt.Scale(range=SEQUENTIAL[1:], domainMin=1),
+                        legend=alt.Legend(orient="bottom", tickMinStep=1, format="d")))
+
+
+def theme_counts(base: alt.Chart, dark_from: int = 5) -> alt.Chart:
+    """The number of initiatives in each cell; white on the darkest fills."""
+    return base.mark_text().encode(
+        text=alt.Text("initiatives:Q", format="d"),
+        color=alt.condition(f"datum.initiatives >= {dark_from}", alt.value("white"), alt.value(INK)))
+
+
+def theme_matrix_with_articles(matrix: pd.DataFrame, theme_order: list[str], region_order: list[str]) -> alt.Chart:
+    """Themes by regions, as in chapter 12, with each theme's Convention articles in the tooltip.
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        :func:`dvregions.analysis.theme_matrix` with an ``articles`` column added from
+        :func:`dvregions.convention.theme_article_labels`.
+    theme_order, region_order : list of str
+        Theme labels and region names in the book's order.
+    """
+    data = matrix[["name_en", "label", "initiatives", "descriptions", "paragraphs", "articles"]]
+    base = alt.Chart(data).encode(
+        x=alt.X("name_en:N", sort=region_order, title=None,
+                axis=alt.Axis(labelAngle=-35, orient="top", labelLimit=220)),
+        y=alt.Y("label:N", sort=theme_order, title=None),
+        tooltip=[alt.Tooltip("name_en:N", title="Region"), alt.Tooltip("label:N", title="Theme"),
+                 alt.Tooltip("initiatives:Q", title="Initiatives"),
+                 alt.Tooltip("descriptions:N", title="What the annex reports"),
+                 alt.Tooltip("paragraphs:N", title="Annex paragraph(s)"),
+                 alt.Tooltip("articles:N", title="Istanbul Convention articles")],
+    )
+    return alt.layer(theme_cells(base), theme_counts(base)).properties(width=alt.Step(52), height=alt.Step(22))
