@@ -390,7 +390,7 @@ def region_section(dataset: data.Dataset, region_id: str, chapter_url: str = CHA
     for row in table.itertuples():
         count = f"{row.initiatives} initiative{'s' if row.initiatives != 1 else ''}"
         items.append(f"  <li><strong>{html.escape(row.label)}</strong> ({html.escape(row.group_label)}; "
-                     f"{row.link} link): {count}, {html.escape(row.initiative_ids)}; annex paragraph"
+                     f"{'primary link' if row.link == 'primary' else 'related links only'}): {count}, {html.escape(row.initiative_ids)}; annex paragraph"
                      f"{'s' if ',' in row.paragraphs else ''} {html.escape(row.paragraphs)}</li>")
     link = (f'<p>How these links were made, and what the annex is silent on, is set out in '
             f'<a href="{html.escape(chapter_url)}">The regions and the Convention</a>. The links are this '
