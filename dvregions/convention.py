@@ -1,0 +1,417 @@
+"""The Convention layer: which Istanbul Convention articles the regions' reported work bears on.
+
+Three tables in the data package hold the book's own mapping (not GREVIO's):
+
+- ``convention_articles``: every article the book refers to, with its chapter and group;
+- ``theme_articles``: the articles each theme bears on, ``primary`` or ``related``;
+- ``themes_without_article``: themes for which the Convention has no dedicated article.
+
+The link from an initiative to an article is always derived, initiative -> themes ->
+articles, and never stored a second time.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from dvregions import data
+
+TABLES = ("convention_articles", "theme_articles", "themes_without_article")
+"""The Convention tables, loaded on top of the tables :func:`dvregions.data.load` returns."""
+
+GROUP_LABELS = {
+    "general": "Purposes, definitions and general obligations",
+    "policies_data": "Integrated policies and data",
+    "prevention": "Prevention",
+    "protection_support": "Protection and support",
+    "substantive_law": "Substantive law",
+    "protective_measures": "Investigation, prosecution and protective measures",
+    "migration": "Migration and asylum",
+    "monitoring": "Monitoring",
+}
+"""The book's label for each group, in the Convention's order of chapters."""
+
+CHAPTER_URL = "14_convention.html"
+"""The Convention chapter, relative to a chapter page in the built book."""
+
+STRENGTHS = ("primary", "related")
+
+
+# --------------------------------------------------------------------------------------------
+# Loading and checks
+
+
+def attach(dataset: data.Dataset) -> data.Dataset:
+    """Return ``dataset`` with the Convention tables added, validated like every other table.
+
+    The tables are checked against their Table Schema in ``datapackage.json`` (types,
+    article numbers 1-81, primary and foreign keys) and by :func:`check_mapping`. Tables
+    already present (because the loader loads them itself) are kept as they are.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        Tables loaded with :func:`dvregions.data.load`; ``themes`` is needed.
+
+    Returns
+    -------
+    Dataset
+        A new dataset holding the original tables and the Convention tables.
+
+    Raises
+    ------
+    dvregions.data.DataValidationError
+        Listing every problem with its file, row and column.
+    """
+    missing = [name for name in TABLES if name not in dataset.tables]
+    tables = dict(dataset.tables)
+    if missing:
+        folder = dataset.data_dir
+        descriptor = json.loads((folder / data.DESCRIPTOR).read_text(encoding="utf-8"))
+        known = {r.get("name") for r in descriptor.get("resources", [])}
+        absent = [name for name in missing if name not in known]
+        if absent:
+            raise data.DataValidationError(folder, [data.Problem(data.DESCRIPTOR,
+                                                                 f"resource(s) missing: {', '.join(absent)}")])
+        problems = data._check_files(folder, descriptor, missing) or data._check_schema(folder, missing)
+        if problems:
+            raise data.DataValidationError(folder, problems[:data.MAX_PROBLEMS])
+        for name in missing:
+            tables[name] = data._read_typed(folder, data._resource(descriptor, name))
+    problems = check_mapping(tables)
+    if problems:
+        raise data.DataValidationError(dataset.data_dir, problems)
+    return data.Dataset(data_dir=dataset.data_dir, tables=tables)
+
+
+def load(data_dir: str | Path | None = None) -> data.Dataset:
+    """Load and validate the whole data package, Convention tables included.
+
+    Parameters
+    ----------
+    data_dir : str or Path, optional
+        The data folder (default: the book's ``data/``).
+
+    Returns
+    -------
+    Dataset
+    """
+    return attach(data.load(data_dir))
+
+
+def validate(data_dir: str | Path | None = None) -> list[data.Problem]:
+    """Every problem in a data folder, Convention tables included (empty when it is valid)."""
+    try:
+        load(data_dir)
+    except data.DataValidationError as error:
+        return error.problems
+    return []
+
+
+def check_mapping(tables: dict[str, pd.DataFrame]) -> list[data.Problem]:
+    """Every theme is mapped to a primary article or marked as having no dedicated article, not both.
+
+    Also checks that each chapter of the Convention belongs to one group only.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        Needs ``themes``, ``theme_articles``, ``themes_without_article`` and ``convention_articles``.
+
+    Returns
+    -------
+    list of Problem
+        Located by file, row (data rows from 1) and column.
+    """
+    themes = tables["themes"]
+    links = tables["theme_articles"]
+    marked = tables["themes_without_article"]
+    articles = tables["convention_articles"]
+    primary = set(links.loc[links["strength"] == "primary", "theme_id"])
+    problems = []
+    for position, theme_id in enumerate(themes["theme_id"], start=1):
+        if theme_id not in primary and theme_id not in set(marked["theme_id"]):
+            problems.append(data.Problem("themes.csv", f"theme {theme_id!r} has no primary article in "
+                                         "theme_articles.csv and is not listed in themes_without_article.csv",
+                                         position, "theme_id"))
+    for position, theme_id in enumerate(marked["theme_id"], start=1):
+        if theme_id in primary:
+            problems.append(data.Problem("themes_without_article.csv", f"theme {theme_id!r} is marked as having "
+                                         "no dedicated article but has a primary row in theme_articles.csv",
+                                         position, "theme_id"))
+    groups = articles.groupby("chapter")["group"].nunique()
+    for chapter in groups[groups > 1].index:
+        position = int(articles.index[articles["chapter"] == chapter][0]) + 1
+        problems.append(data.Problem("convention_articles.csv", f"chapter {chapter} is put in more than one group",
+                                     position, "group"))
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+# Derived tables
+
+
+def _tables(dataset: data.Dataset) -> data.Dataset:
+    return dataset if all(name in dataset.tables for name in TABLES) else attach(dataset)
+
+
+def article_label(article: int, title: str) -> str:
+    """'Art. 23 Shelters', the short label the chart and tables use."""
+    return f"Art. {int(article)} {title}"
+
+
+def articles(dataset: data.Dataset) -> pd.DataFrame:
+    """The articles with their group label and a short label, in article order.
+
+    Returns
+    -------
+    DataFrame
+        The columns of ``convention_articles.csv`` plus ``group_label`` and ``label``.
+    """
+    table = _tables(dataset).convention_articles.sort_values("article").copy()
+    table["group_label"] = table["group"].map(GROUP_LABELS)
+    table["label"] = [article_label(a, t) for a, t in zip(table["article"], table["title"])]
+    return table.reset_index(drop=True)
+
+
+def initiative_articles(dataset: data.Dataset) -> pd.DataFrame:
+    """Derived links from initiatives to articles, through the themes they are coded with.
+
+    An initiative bears on an article when one of its themes is mapped to the article. When
+    several of its themes reach the same article, the strongest link counts (``primary``
+    before ``related``) and ``via_themes`` names every theme involved.
+
+    Parameters
+    ----------
+    dataset : Dataset
+
+    Returns
+    -------
+    DataFrame
+        One row per initiative and article: ``initiative_id``, ``region_id``, ``article``,
+        ``strength``, ``via_themes`` (theme ids joined by ', '), ``description`` and
+        ``source_paragraph``, sorted by article and initiative.
+    """
+    ds = _tables(dataset)
+    links = ds.initiative_themes.merge(ds.theme_articles[["theme_id", "article", "strength"]], on="theme_id")
+    links["rank"] = links["strength"].map({s: i for i, s in enumerate(STRENGTHS)})
+    table = (links.sort_values(["initiative_id", "article", "rank", "theme_id"])
+             .groupby(["initiative_id", "article"], as_index=False)
+             .agg(strength=("strength", "first"), via_themes=("theme_id", ", ".join)))
+    table = table.merge(ds.initiatives[["initiative_id", "region_id", "description", "source_paragraph"]],
+                        on="initiative_id")
+    columns = ["initiative_id", "region_id", "article", "strength", "via_themes", "description", "source_paragraph"]
+    return table[columns].sort_values(["article", "initiative_id"]).reset_index(drop=True)
+
+
+def article_region_matrix(dataset: data.Dataset) -> pd.DataFrame:
+    """For every article and region, the initiatives bearing on it (zero rows included).
+
+    Parameters
+    ----------
+    dataset : Dataset
+
+    Returns
+    -------
+    DataFrame
+        One row per article (of the groups the annex can touch, i.e. not ``monitoring``) and
+        region: ``article``, ``label``, ``group``, ``group_label``, ``region_id``, ``name_en``,
+        ``initiatives`` (number), ``primary`` (number linked as primary), ``link``
+        ('primary', 'related only' or 'none'), ``initiative_list`` ('ze-01 (para. 3): ...'
+        joined by ' | ') and ``paragraphs``.
+    """
+    ds = _tables(dataset)
+    arts = articles(ds)
+    arts = arts[arts["group"] != "monitoring"]
+    links = initiative_articles(ds)
+    grid = arts[["article", "label", "group", "group_label"]].merge(ds.regions[["region_id", "name_en"]], how="cross")
+    links["item"] = [f"{i} (para. {p}): {d}" for i, p, d in
+                     zip(links["initiative_id"], links["source_paragraph"], links["description"])]
+    counts = (links.groupby(["article", "region_id"])
+              .agg(initiatives=("initiative_id", "size"),
+                   primary=("strength", lambda s: int((s == "primary").sum())),
+                   initiative_list=("item", " | ".join),
+                   paragraphs=("source_paragraph", lambda s: ", ".join(str(p) for p in sorted(set(s)))))
+              .reset_index())
+    table = grid.merge(counts, on=["article", "region_id"], how="left")
+    table[["initiatives", "primary"]] = table[["initiatives", "primary"]].fillna(0).astype("int64")
+    table["link"] = ["none" if n == 0 else "primary" if p > 0 else "related only"
+                     for n, p in zip(table["initiatives"], table["primary"])]
+    table[["initiative_list", "paragraphs"]] = table[["initiative_list", "paragraphs"]].fillna("")
+    return table.reset_index(drop=True)
+
+
+def article_summary(dataset: data.Dataset) -> pd.DataFrame:
+    """Per article: how many regions and initiatives bear on it, and through which link.
+
+    Returns
+    -------
+    DataFrame
+        One row per article (monitoring articles left out): ``article``, ``label``, ``group``,
+        ``group_label``, ``summary``, ``regions`` (number of regions with any link),
+        ``regions_primary`` (with a primary link), ``initiatives`` and ``region_names``.
+    """
+    matrix = article_region_matrix(dataset)
+    reached = matrix[matrix["initiatives"] > 0]
+    per = (matrix.groupby(["article", "label", "group", "group_label"], sort=False)
+           .agg(initiatives=("initiatives", "sum")).reset_index())
+    per["regions"] = per["article"].map(reached.groupby("article")["region_id"].nunique()).fillna(0).astype("int64")
+    per["regions_primary"] = (per["article"].map(reached[reached["primary"] > 0].groupby("article")["region_id"]
+                                                 .nunique()).fillna(0).astype("int64"))
+    per["region_names"] = per["article"].map(reached.groupby("article")["name_en"].agg(", ".join)).fillna("")
+    summaries = articles(dataset).set_index("article")["summary"]
+    per["summary"] = per["article"].map(summaries)
+    return per
+
+
+def silent_articles(dataset: data.Dataset) -> pd.DataFrame:
+    """Articles the book refers to that no initiative in the annex bears on (monitoring left out)."""
+    summary = article_summary(dataset)
+    return summary[summary["initiatives"] == 0].reset_index(drop=True)
+
+
+def theme_article_labels(dataset: data.Dataset) -> pd.DataFrame:
+    """For every theme, its articles in one line: 'Art. 23 (primary); Art. 22 (related)'.
+
+    Themes without a dedicated article say so and name the other instrument, if any.
+
+    Returns
+    -------
+    DataFrame
+        ``theme_id``, ``articles`` (the line) and ``dedicated`` (bool).
+    """
+    ds = _tables(dataset)
+    links = ds.theme_articles.copy()
+    links["rank"] = links["strength"].map({s: i for i, s in enumerate(STRENGTHS)})
+    links = links.sort_values(["theme_id", "rank", "article"])
+    lines = links.groupby("theme_id").apply(
+        lambda g: "; ".join(f"Art. {a} ({s})" for a, s in zip(g["article"], g["strength"])), include_groups=False)
+    marked = ds.themes_without_article.set_index("theme_id")
+    rows = []
+    for theme_id in ds.themes["theme_id"]:
+        text = lines.get(theme_id, "")
+        if theme_id in marked.index:
+            other = marked.loc[theme_id, "other_instrument"]
+            lead = "no dedicated article" + (f" (see {other})" if isinstance(other, str) else "")
+            text = f"{lead}; {text}" if text else lead
+        rows.append({"theme_id": theme_id, "articles": text, "dedicated": theme_id not in marked.index})
+    return pd.DataFrame(rows)
+
+
+def region_articles(dataset: data.Dataset, region_id: str) -> pd.DataFrame:
+    """The articles one region's reported work bears on, with the initiatives behind each.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    region_id : str
+        A ``region_id`` of ``regions.csv``.
+
+    Returns
+    -------
+    DataFrame
+        One row per article reached: ``article``, ``label``, ``group_label``, ``link``
+        ('primary' or 'related only'), ``initiatives`` (number), ``initiative_ids`` and
+        ``paragraphs``; sorted by the number of primary links, then of all links, then article.
+
+    Raises
+    ------
+    KeyError
+        When ``region_id`` is not a region of the data.
+    """
+    ds = _tables(dataset)
+    if region_id not in set(ds.regions["region_id"]):
+        raise KeyError(f"no region {region_id!r}; regions are {sorted(ds.regions['region_id'])}")
+    links = initiative_articles(ds)
+    links = links[links["region_id"] == region_id]
+    arts = articles(ds).set_index("article")
+    table = (links.groupby("article")
+             .agg(initiatives=("initiative_id", "size"),
+                  primary=("strength", lambda s: int((s == "primary").sum())),
+                  initiative_ids=("initiative_id", ", ".join),
+                  paragraphs=("source_paragraph", lambda s: ", ".join(str(p) for p in sorted(set(s)))))
+             .reset_index())
+    table["label"] = table["article"].map(arts["label"])
+    table["group_label"] = table["article"].map(arts["group_label"])
+    table["link"] = ["primary" if p else "related only" for p in table["primary"]]
+    table = table.sort_values(["primary", "initiatives", "article"], ascending=[False, False, True])
+    return table[["article", "label", "group_label", "link", "initiatives", "initiative_ids",
+                  "paragraphs"]].reset_index(drop=True)
+
+
+def notable_article(dataset: data.Dataset, region_id: str) -> pd.Series:
+    """The article most of a region's initiatives bear on as their primary article.
+
+    Ties go to the lower article number, so the answer is reproducible.
+
+    Returns
+    -------
+    Series
+        The first row of :func:`region_articles` (``article``, ``label``, ``initiatives``, ...).
+    """
+    return region_articles(dataset, region_id).iloc[0]
+
+
+def notable_article_text(dataset: data.Dataset, region_id: str) -> str:
+    """One Markdown phrase for a chapter summary, e.g. 'Article 18 (General obligations), 4 initiatives'."""
+    row = notable_article(dataset, region_id)
+    title = row["label"].split(" ", 2)[2]
+    count = int(row["initiatives"])
+    return f"Article {int(row['article'])} (*{title}*), with {count} initiative{'s' if count != 1 else ''}"
+
+
+def region_section(dataset: data.Dataset, region_id: str, chapter_url: str = CHAPTER_URL) -> "HTML":
+    """The generated 'Convention articles' block of a region chapter, as accessible HTML.
+
+    A list of the articles the region's reported work bears on (primary links first), each
+    naming its initiatives and annex paragraphs, followed by a link to the Convention
+    chapter. Rendered as HTML (not Markdown) so that the relative link works in the built
+    book; it contains no random ids, so stored outputs are reproducible.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    region_id : str
+    chapter_url : str
+        Address of the Convention chapter relative to the region chapter.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    from IPython.display import HTML
+
+    table = region_articles(dataset, region_id)
+    items = []
+    for row in table.itertuples():
+        count = f"{row.initiatives} initiative{'s' if row.initiatives != 1 else ''}"
+        items.append(f"  <li><strong>{html.escape(row.label)}</strong> ({html.escape(row.group_label)}; "
+                     f"{'primary link' if row.link == 'primary' else 'related links only'}): {count}, {html.escape(row.initiative_ids)}; annex paragraph"
+                     f"{'s' if ',' in row.paragraphs else ''} {html.escape(row.paragraphs)}</li>")
+    link = (f'<p>How these links were made, and what the annex is silent on, is set out in '
+            f'<a href="{html.escape(chapter_url)}">The regions and the Convention</a>. The links are this '
+            f"book's own judgement, derived from the themes of each initiative; they are not GREVIO's.</p>")
+    body = "\n".join(items)
+    return HTML(f'<div class="dv-convention">\n<ul>\n{body}\n</ul>\n{link}\n</div>')
+
+
+def women_initiatives(dataset: data.Dataset) -> pd.DataFrame:
+    """Initiatives whose description or Dutch name mentions women, girls or gender.
+
+    A plain word search on our own one-line descriptions and the Dutch names the annex
+    gives (vrouw, meisje, gender in Dutch; women, woman, girl, gender, female in English).
+
+    Returns
+    -------
+    DataFrame
+        The matching rows of ``initiatives.csv`` with ``name_en`` of their region.
+    """
+    ds = _tables(dataset)
+    pattern = r"\b(?:wom[ae]n|girls?|gender|female)\b|vrouw|meisje"
+    text = ds.initiatives["description"].str.cat(ds.initiatives["name_nl"].fillna(""), sep=" ")
+    hits = ds.initiatives[text.str.contains(pattern, case=False, regex=True)]
+    return hits.merge(ds.regions[["region_id", "name_en"]], on="region_id").reset_index(drop=True)
