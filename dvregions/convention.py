@@ -13,15 +13,13 @@ articles, and never stored a second time.
 from __future__ import annotations
 
 import html
-import json
-from pathlib import Path
 
 import pandas as pd
 
 from dvregions import data
 
 TABLES = ("convention_articles", "theme_articles", "themes_without_article")
-"""The Convention tables, loaded on top of the tables :func:`dvregions.data.load` returns."""
+"""The Convention tables; :func:`dvregions.data.load` loads and validates them with the others."""
 
 GROUP_LABELS = {
     "general": "Purposes, definitions and general obligations",
@@ -42,121 +40,7 @@ STRENGTHS = ("primary", "related")
 
 
 # --------------------------------------------------------------------------------------------
-# Loading and checks
-
-
-def attach(dataset: data.Dataset) -> data.Dataset:
-    """Return ``dataset`` with the Convention tables added, validated like every other table.
-
-    The tables are checked against their Table Schema in ``datapackage.json`` (types,
-    article numbers 1-81, primary and foreign keys) and by :func:`check_mapping`. Tables
-    already present (because the loader loads them itself) are kept as they are.
-
-    Parameters
-    ----------
-    dataset : Dataset
-        Tables loaded with :func:`dvregions.data.load`; ``themes`` is needed.
-
-    Returns
-    -------
-    Dataset
-        A new dataset holding the original tables and the Convention tables.
-
-    Raises
-    ------
-    dvregions.data.DataValidationError
-        Listing every problem with its file, row and column.
-    """
-    missing = [name for name in TABLES if name not in dataset.tables]
-    tables = dict(dataset.tables)
-    if missing:
-        folder = dataset.data_dir
-        descriptor = json.loads((folder / data.DESCRIPTOR).read_text(encoding="utf-8"))
-        known = {r.get("name") for r in descriptor.get("resources", [])}
-        absent = [name for name in missing if name not in known]
-        if absent:
-            raise data.DataValidationError(folder, [data.Problem(data.DESCRIPTOR,
-                                                                 f"resource(s) missing: {', '.join(absent)}")])
-        problems = data._check_files(folder, descriptor, missing) or data._check_schema(folder, missing)
-        if problems:
-            raise data.DataValidationError(folder, problems[:data.MAX_PROBLEMS])
-        for name in missing:
-            tables[name] = data._read_typed(folder, data._resource(descriptor, name))
-    problems = check_mapping(tables)
-    if problems:
-        raise data.DataValidationError(dataset.data_dir, problems)
-    return data.Dataset(data_dir=dataset.data_dir, tables=tables)
-
-
-def load(data_dir: str | Path | None = None) -> data.Dataset:
-    """Load and validate the whole data package, Convention tables included.
-
-    Parameters
-    ----------
-    data_dir : str or Path, optional
-        The data folder (default: the book's ``data/``).
-
-    Returns
-    -------
-    Dataset
-    """
-    return attach(data.load(data_dir))
-
-
-def validate(data_dir: str | Path | None = None) -> list[data.Problem]:
-    """Every problem in a data folder, Convention tables included (empty when it is valid)."""
-    try:
-        load(data_dir)
-    except data.DataValidationError as error:
-        return error.problems
-    return []
-
-
-def check_mapping(tables: dict[str, pd.DataFrame]) -> list[data.Problem]:
-    """Every theme is mapped to a primary article or marked as having no dedicated article, not both.
-
-    Also checks that each chapter of the Convention belongs to one group only.
-
-    Parameters
-    ----------
-    tables : dict of str to DataFrame
-        Needs ``themes``, ``theme_articles``, ``themes_without_article`` and ``convention_articles``.
-
-    Returns
-    -------
-    list of Problem
-        Located by file, row (data rows from 1) and column.
-    """
-    themes = tables["themes"]
-    links = tables["theme_articles"]
-    marked = tables["themes_without_article"]
-    articles = tables["convention_articles"]
-    primary = set(links.loc[links["strength"] == "primary", "theme_id"])
-    problems = []
-    for position, theme_id in enumerate(themes["theme_id"], start=1):
-        if theme_id not in primary and theme_id not in set(marked["theme_id"]):
-            problems.append(data.Problem("themes.csv", f"theme {theme_id!r} has no primary article in "
-                                         "theme_articles.csv and is not listed in themes_without_article.csv",
-                                         position, "theme_id"))
-    for position, theme_id in enumerate(marked["theme_id"], start=1):
-        if theme_id in primary:
-            problems.append(data.Problem("themes_without_article.csv", f"theme {theme_id!r} is marked as having "
-                                         "no dedicated article but has a primary row in theme_articles.csv",
-                                         position, "theme_id"))
-    groups = articles.groupby("chapter")["group"].nunique()
-    for chapter in groups[groups > 1].index:
-        position = int(articles.index[articles["chapter"] == chapter][0]) + 1
-        problems.append(data.Problem("convention_articles.csv", f"chapter {chapter} is put in more than one group",
-                                     position, "group"))
-    return problems
-
-
-# --------------------------------------------------------------------------------------------
 # Derived tables
-
-
-def _tables(dataset: data.Dataset) -> data.Dataset:
-    return dataset if all(name in dataset.tables for name in TABLES) else attach(dataset)
 
 
 def article_label(article: int, title: str) -> str:
@@ -172,7 +56,7 @@ def articles(dataset: data.Dataset) -> pd.DataFrame:
     DataFrame
         The columns of ``convention_articles.csv`` plus ``group_label`` and ``label``.
     """
-    table = _tables(dataset).convention_articles.sort_values("article").copy()
+    table = dataset.convention_articles.sort_values("article").copy()
     table["group_label"] = table["group"].map(GROUP_LABELS)
     table["label"] = [article_label(a, t) for a, t in zip(table["article"], table["title"])]
     return table.reset_index(drop=True)
@@ -196,13 +80,12 @@ def initiative_articles(dataset: data.Dataset) -> pd.DataFrame:
         ``strength``, ``via_themes`` (theme ids joined by ', '), ``description`` and
         ``source_paragraph``, sorted by article and initiative.
     """
-    ds = _tables(dataset)
-    links = ds.initiative_themes.merge(ds.theme_articles[["theme_id", "article", "strength"]], on="theme_id")
+    links = dataset.initiative_themes.merge(dataset.theme_articles[["theme_id", "article", "strength"]], on="theme_id")
     links["rank"] = links["strength"].map({s: i for i, s in enumerate(STRENGTHS)})
     table = (links.sort_values(["initiative_id", "article", "rank", "theme_id"])
              .groupby(["initiative_id", "article"], as_index=False)
              .agg(strength=("strength", "first"), via_themes=("theme_id", ", ".join)))
-    table = table.merge(ds.initiatives[["initiative_id", "region_id", "description", "source_paragraph"]],
+    table = table.merge(dataset.initiatives[["initiative_id", "region_id", "description", "source_paragraph"]],
                         on="initiative_id")
     columns = ["initiative_id", "region_id", "article", "strength", "via_themes", "description", "source_paragraph"]
     return table[columns].sort_values(["article", "initiative_id"]).reset_index(drop=True)
@@ -224,11 +107,10 @@ def article_region_matrix(dataset: data.Dataset) -> pd.DataFrame:
         ('primary', 'related only' or 'none'), ``initiative_list`` ('ze-01 (para. 3): ...'
         joined by ' | ') and ``paragraphs``.
     """
-    ds = _tables(dataset)
-    arts = articles(ds)
+    arts = articles(dataset)
     arts = arts[arts["group"] != "monitoring"]
-    links = initiative_articles(ds)
-    grid = arts[["article", "label", "group", "group_label"]].merge(ds.regions[["region_id", "name_en"]], how="cross")
+    links = initiative_articles(dataset)
+    grid = arts[["article", "label", "group", "group_label"]].merge(dataset.regions[["region_id", "name_en"]], how="cross")
     links["item"] = [f"{i} (para. {p}): {d}" for i, p, d in
                      zip(links["initiative_id"], links["source_paragraph"], links["description"])]
     counts = (links.groupby(["article", "region_id"])
@@ -284,15 +166,14 @@ def theme_article_labels(dataset: data.Dataset) -> pd.DataFrame:
     DataFrame
         ``theme_id``, ``articles`` (the line) and ``dedicated`` (bool).
     """
-    ds = _tables(dataset)
-    links = ds.theme_articles.copy()
+    links = dataset.theme_articles.copy()
     links["rank"] = links["strength"].map({s: i for i, s in enumerate(STRENGTHS)})
     links = links.sort_values(["theme_id", "rank", "article"])
     lines = links.groupby("theme_id").apply(
         lambda g: "; ".join(f"Art. {a} ({s})" for a, s in zip(g["article"], g["strength"])), include_groups=False)
-    marked = ds.themes_without_article.set_index("theme_id")
+    marked = dataset.themes_without_article.set_index("theme_id")
     rows = []
-    for theme_id in ds.themes["theme_id"]:
+    for theme_id in dataset.themes["theme_id"]:
         text = lines.get(theme_id, "")
         if theme_id in marked.index:
             other = marked.loc[theme_id, "other_instrument"]
@@ -323,12 +204,11 @@ def region_articles(dataset: data.Dataset, region_id: str) -> pd.DataFrame:
     KeyError
         When ``region_id`` is not a region of the data.
     """
-    ds = _tables(dataset)
-    if region_id not in set(ds.regions["region_id"]):
-        raise KeyError(f"no region {region_id!r}; regions are {sorted(ds.regions['region_id'])}")
-    links = initiative_articles(ds)
+    if region_id not in set(dataset.regions["region_id"]):
+        raise KeyError(f"no region {region_id!r}; regions are {sorted(dataset.regions['region_id'])}")
+    links = initiative_articles(dataset)
     links = links[links["region_id"] == region_id]
-    arts = articles(ds).set_index("article")
+    arts = articles(dataset).set_index("article")
     table = (links.groupby("article")
              .agg(initiatives=("initiative_id", "size"),
                   primary=("strength", lambda s: int((s == "primary").sum())),
@@ -410,8 +290,7 @@ def women_initiatives(dataset: data.Dataset) -> pd.DataFrame:
     DataFrame
         The matching rows of ``initiatives.csv`` with ``name_en`` of their region.
     """
-    ds = _tables(dataset)
     pattern = r"\b(?:wom[ae]n|girls?|gender|female)\b|vrouw|meisje"
-    text = ds.initiatives["description"].str.cat(ds.initiatives["name_nl"].fillna(""), sep=" ")
-    hits = ds.initiatives[text.str.contains(pattern, case=False, regex=True)]
-    return hits.merge(ds.regions[["region_id", "name_en"]], on="region_id").reset_index(drop=True)
+    text = dataset.initiatives["description"].str.cat(dataset.initiatives["name_nl"].fillna(""), sep=" ")
+    hits = dataset.initiatives[text.str.contains(pattern, case=False, regex=True)]
+    return hits.merge(dataset.regions[["region_id", "name_en"]], on="region_id").reset_index(drop=True)

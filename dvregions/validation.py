@@ -474,12 +474,46 @@ def check_year_ranges(tables: Tables) -> list[Problem]:
                     _row(i), "year_end") for i, r in zip(bad.index, bad.itertuples())]
 
 
+def check_theme_mapping(tables: Tables) -> list[Problem]:
+    """Every theme has a primary Convention article or is marked as having none, never both.
+
+    Also checks that each chapter of the Convention sits in one group only.
+
+    Parameters
+    ----------
+    tables
+        Needs ``themes``, ``theme_articles``, ``themes_without_article`` and ``convention_articles``.
+
+    Returns
+    -------
+    list of Problem
+        Located by file, row and column.
+    """
+    links = tables["theme_articles"]
+    marked = set(tables["themes_without_article"]["theme_id"])
+    articles = tables["convention_articles"]
+    primary = set(links.loc[links["strength"] == "primary", "theme_id"])
+    problems = [Problem("themes.csv", f"theme {theme_id!r} has no primary article in theme_articles.csv and is not "
+                        "listed in themes_without_article.csv", _row(index), "theme_id")
+                for index, theme_id in tables["themes"]["theme_id"].items()
+                if theme_id not in primary and theme_id not in marked]
+    problems += [Problem("themes_without_article.csv", f"theme {theme_id!r} is marked as having no dedicated article "
+                         "but has a primary row in theme_articles.csv", _row(index), "theme_id")
+                 for index, theme_id in tables["themes_without_article"]["theme_id"].items() if theme_id in primary]
+    groups = articles.groupby("chapter")["group"].nunique()
+    problems += [Problem("convention_articles.csv", f"chapter {chapter} is put in more than one group",
+                         _row(articles.index[articles["chapter"] == chapter][0]), "group")
+                 for chapter in groups[groups > 1].index]
+    return problems
+
+
 Stage = tuple[tuple[set[str], Callable[[Tables], list[Problem]]], ...]
 
 STRUCTURE_CHECKS: Stage = (
     ({"restraining_orders", "areas"}, check_area_consistency),
     ({"areas"}, check_area_nesting),
     ({"initiatives"}, check_year_ranges),
+    ({"themes", "theme_articles", "themes_without_article", "convention_articles"}, check_theme_mapping),
 )
 FIGURE_CHECKS: Stage = (
     ({"restraining_orders"}, check_measure_order),

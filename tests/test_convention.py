@@ -19,7 +19,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 @pytest.fixture(scope="module")
 def dataset():
-    return convention.load(DATA_DIR)
+    return data.load(DATA_DIR)
 
 
 @pytest.fixture
@@ -165,40 +165,40 @@ class TestDerivedLinks:
 
 class TestValidation:
     def test_shipped_data_valid(self):
-        assert convention.validate(DATA_DIR) == []
+        assert data.validate(DATA_DIR) == []
 
     @pytest.mark.parametrize("value", ["82", "0"])
     def test_article_number_out_of_range(self, broken, value):
         _set_cell(broken / "convention_articles.csv", 3, "article", value)
-        problems = convention.validate(broken)
+        problems = data.validate(broken)
         text = "\n".join(str(p) for p in problems)
         assert any(p.file == "convention_articles.csv" and p.row == 3 and p.column == "article" for p in problems), text
         assert "convention_articles.csv, row 3 (line 4), column 'article'" in text
 
     def test_mapping_to_unknown_article(self, broken):
         _set_cell(broken / "theme_articles.csv", 1, "article", "1")
-        problems = convention.validate(broken)
+        problems = data.validate(broken)
         assert any(p.file == "theme_articles.csv" and p.row == 1 and p.column == "article" for p in problems)
 
     def test_mapping_to_unknown_theme(self, broken):
         _set_cell(broken / "theme_articles.csv", 2, "theme_id", "no_such_theme")
-        problems = convention.validate(broken)
+        problems = data.validate(broken)
         assert any(p.file == "theme_articles.csv" and p.row == 2 and p.column == "theme_id" for p in problems)
 
     def test_unknown_strength(self, broken):
         _set_cell(broken / "theme_articles.csv", 1, "strength", "strong")
-        problems = convention.validate(broken)
+        problems = data.validate(broken)
         assert any(p.column == "strength" and "primary, related" in p.message for p in problems)
 
     def test_theme_neither_mapped_nor_marked(self, broken):
         _drop_rows(broken / "theme_articles.csv", lambda r: r["theme_id"] != "shelter")
-        problems = convention.validate(broken)
+        problems = data.validate(broken)
         assert [(p.file, p.column) for p in problems] == [("themes.csv", "theme_id")]
         assert "'shelter'" in problems[0].message and problems[0].row == 10
 
     def test_theme_both_mapped_and_marked(self, broken):
         _set_cell(broken / "theme_articles.csv", 1, "theme_id", "child_abuse")  # regional_plan,7,primary
-        problems = convention.validate(broken)
+        problems = data.validate(broken)
         assert any(p.file == "themes_without_article.csv" and "child_abuse" in p.message for p in problems)
 
 
