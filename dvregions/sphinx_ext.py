@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 MIME_TYPE = chart_render.MIME_TYPE
+# Outputs the renderer adds for JupyterLab only; the book draws the chart from MIME_TYPE.
+JUPYTERLAB_ONLY = {chart_render.VEGA_MIME_TYPE: None, "image/png": chart_render.PNG_PLACEHOLDER}
 HTML_BUILDERS = ("html", "dirhtml", "singlehtml")
 VENDOR_SUBDIR = "vendor"
 SCRIPT_NAME = "dv-charts.js"
@@ -90,14 +92,24 @@ class ChartMimeRenderer:
     """myst-nb mime render plugin for ``application/vnd.dvregions.chart+json``."""
 
     # Priority 0 beats myst-nb's defaults (widgets 10, text/html 30, ...) in HTML builds;
-    # other builders (latex, epub) keep the static fallbacks.
+    # other builders (latex, epub) keep the static fallbacks. The compiled Vega spec is never chosen.
     mime_priority_overrides: ClassVar[list[tuple[str, str, int | None]]] = [
         (builder, MIME_TYPE, 0) for builder in HTML_BUILDERS
-    ]
+    ] + [("*", chart_render.VEGA_MIME_TYPE, None)]
 
     @staticmethod
     def handle_mime(renderer: NbElementRenderer, data: MimeData, inline: bool) -> list[nodes.Element] | None:
-        """Render the chart figure, or return None for other mime types."""
+        """Render the chart figure; drop the JupyterLab-only outputs; None for other mime types.
+
+        myst-nb renders every mime type of an output before choosing one, so the Vega spec
+        and the PNG placeholder are dropped here (no nodes, no "unknown mime type" warning,
+        no placeholder file written) rather than only left out of the priority list.
+        """
+        if data.mime_type in JUPYTERLAB_ONLY:
+            wanted = JUPYTERLAB_ONLY[data.mime_type]
+            if wanted is None or data.content == wanted:
+                return []
+            return None
         if data.mime_type != MIME_TYPE:
             return None
         payload = read_payload(data)

@@ -115,9 +115,11 @@ def test_enable_renderer_is_idempotent() -> None:
     assert alt.renderers.names().count(render.RENDERER_NAME) == 1
 
 
-def test_bundle_has_the_three_mime_types() -> None:
+def test_bundle_has_the_book_jupyterlab_and_fallback_mime_types() -> None:
     bundle = bundle_of(make_chart())
-    assert list(bundle) == [render.MIME_TYPE, "text/html", "text/plain"]
+    assert list(bundle) == [render.MIME_TYPE, render.VEGA_MIME_TYPE, "text/markdown", "image/png", "text/plain"]
+    # JupyterLab ranks text/html (50) above its Vega renderer (57): it would hide the interactive chart.
+    assert "text/html" not in bundle
     payload = bundle[render.MIME_TYPE]
     assert payload["description"] == DESCRIPTION
     assert payload["spec"]["description"] == DESCRIPTION
@@ -178,16 +180,18 @@ def test_bundle_is_identical_across_processes() -> None:
 def test_no_url_to_another_host_in_bundle() -> None:
     bundle = bundle_of(make_chart())
     assert foreign_urls(json.dumps(bundle[render.MIME_TYPE])) == []
-    (img,) = images_in(bundle["text/html"])
+    assert foreign_urls(json.dumps(bundle[render.VEGA_MIME_TYPE])) == []
+    (img,) = images_in(bundle["text/markdown"])
     # The image's data URI is checked decoded; the rest of the HTML as it is.
-    assert foreign_urls(bundle["text/html"].replace(img["src"] or "", "")) == []
+    assert foreign_urls(bundle["text/markdown"].replace(img["src"] or "", "")) == []
     assert foreign_urls(svg_from_img(img)) == []
     assert "$schema" not in bundle[render.MIME_TYPE]["spec"]
+    assert "$schema" not in bundle[render.VEGA_MIME_TYPE]
 
 
 def test_static_image_carries_the_description() -> None:
     bundle = bundle_of(make_chart())
-    (img,) = images_in(bundle["text/html"])
+    (img,) = images_in(bundle["text/markdown"])
     assert img["alt"] == DESCRIPTION
     assert img["title"] == DESCRIPTION
     svg = svg_from_img(img)
@@ -202,7 +206,49 @@ def test_data_are_embedded_once() -> None:
     (rows,) = spec["datasets"].values()
     assert rows == [{"region": "A", "reports": 3.25}, {"region": "B", "reports": 7.5}, {"region": "C", "reports": 0.1}]
     # The static image is a rendering: it must not smuggle in the spec or the data rows.
-    assert "datasets" not in bundle["text/html"] and "datasets" not in svg_from_img(images_in(bundle["text/html"])[0])
+    assert "datasets" not in bundle["text/markdown"]
+    assert "datasets" not in svg_from_img(images_in(bundle["text/markdown"])[0])
+
+
+def test_jupyterlab_gets_the_chart_compiled_to_vega() -> None:
+    """The Vega spec is compiled by the same Vega-Lite as the book, with the book's embed options."""
+    import vl_convert as vlc
+
+    bundle = bundle_of(make_chart())
+    vega = bundle[render.VEGA_MIME_TYPE]
+    compiled = vlc.vegalite_to_vega(bundle[render.MIME_TYPE]["spec"], vl_version=render.vl_convert_version())
+    assert compiled.pop("$schema").startswith("https://vega.github.io/schema/vega/")
+    assert vega.pop("usermeta") == {"embedOptions": render.JUPYTERLAB_EMBED_OPTIONS}
+    assert vega == compiled
+    assert render.JUPYTERLAB_EMBED_OPTIONS["actions"] is False  # no link to the online Vega editor
+    # Tooltips and the selection parameter survive compilation.
+    text = json.dumps(vega)
+    assert "tooltip" in text and "_toggle" in text
+
+
+def test_png_placeholder_is_a_valid_one_pixel_png() -> None:
+    """JupyterLab only skips writing its own PNG snapshot when the output has a (truthy) image/png."""
+    import base64
+    import struct
+
+    png = base64.b64decode(render.PNG_PLACEHOLDER, validate=True)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR"
+    assert struct.unpack(">II", png[16:24]) == (1, 1)
+    assert bundle_of(make_chart())["image/png"] == render.PNG_PLACEHOLDER
+
+
+def test_plain_nbconvert_shows_the_still_image() -> None:
+    """Where no Vega renderer exists (nbconvert, nbviewer) the Markdown <img> with alt text is shown."""
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("chart")
+    cell.outputs = [nbformat.v4.new_output("execute_result", data=bundle_of(make_chart()), execution_count=1)]
+    nb.cells = [cell]
+    body, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
+    charts = [img for img in images_in(body) if (img.get("src") or "").startswith("data:image/svg+xml,")]
+    assert len(charts) == 1 and charts[0]["alt"] == DESCRIPTION
+    assert render.PNG_PLACEHOLDER not in body
 
 
 def test_missing_description_falls_back_to_the_title() -> None:
@@ -236,6 +282,16 @@ def raw_html(container: nodes.Element) -> str:
 
 def test_mime_renderer_ignores_other_mime_types() -> None:
     assert sphinx_ext.ChartMimeRenderer.handle_mime(FakeRenderer(), mime_data("x", "text/plain"), False) is None
+    # A real PNG (not the placeholder) is left to myst-nb.
+    assert sphinx_ext.ChartMimeRenderer.handle_mime(FakeRenderer(), mime_data("iVBOR", "image/png"), False) is None
+
+
+def test_mime_renderer_drops_the_jupyterlab_only_outputs() -> None:
+    bundle = bundle_of(make_chart())
+    for mime in (render.VEGA_MIME_TYPE, "image/png"):
+        fake = FakeRenderer()
+        assert sphinx_ext.ChartMimeRenderer.handle_mime(fake, mime_data(bundle[mime], mime), False) == []
+        assert fake.files == {}
 
 
 def test_mime_renderer_writes_the_chart_figure() -> None:
@@ -272,6 +328,8 @@ def test_chart_mime_type_wins_in_html_builds_only() -> None:
         chosen = [mime for mime in get_mime_priority(builder, []) if mime in bundle]
         assert chosen[0] == render.MIME_TYPE, builder
     assert render.MIME_TYPE not in get_mime_priority("latex", [])
+    for builder in ("html", "dirhtml", "singlehtml", "latex", "epub"):
+        assert render.VEGA_MIME_TYPE not in get_mime_priority(builder, []), builder
 
 
 def test_vega_bundle_is_versioned_and_written_once(tmp_path: Path) -> None:
@@ -332,5 +390,9 @@ def test_html_build_links_vega_only_on_chart_pages(tmp_path: Path) -> None:
     assert (out / "_static" / "dv-charts.js").is_file()
     assert len(list((out / "_images").glob("dv-chart-*.svg"))) == 1
     assert "text/html" not in chart_page and "data:image/svg+xml" not in chart_page  # no second copy
+    # One figure per chart: neither the Vega spec for JupyterLab nor the PNG placeholder shows up.
+    assert chart_page.count('<figure class="dv-chart"') == 1
+    assert "vnd.vega" not in chart_page and "<img" not in chart_page.split("<noscript>")[0]
+    assert [p.name for p in (out / "_images").iterdir()] == [f"{render.chart_id(make_chart().to_dict())}.svg"]
     scripts = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', chart_page)
     assert scripts == []

@@ -7,15 +7,27 @@ returns instead a mime bundle whose bytes depend only on the chart spec:
 ``application/vnd.dvregions.chart+json``
     ``{"id", "spec", "description", "vegalite_version"}`` for the book; the Sphinx
     extension (:mod:`dvregions.sphinx_ext`) turns it into an interactive figure.
-``text/html``
+``application/vnd.vega.v5+json``
+    the spec compiled to Vega by ``vl_convert``, for JupyterLab only (the book ignores
+    it). JupyterLab 4 draws it with the Vega it bundles (``@jupyterlab/vega5-extension``,
+    no network, no extension to install), with tooltips. That renderer is *safe*, so it
+    is used in untrusted notebooks too, and its rank (57) beats every static type below
+    except ``text/html`` (50), which is why the bundle has no ``text/html``. Its
+    Vega-Lite (5.6) is older than ours (6), so it gets compiled Vega, not Vega-Lite.
+    Its ``usermeta`` carries the book's vega-embed options (SVG, no actions menu).
+``text/markdown``
+    the still image for viewers without a Vega renderer (nbconvert, nbviewer, GitHub):
     a static SVG made by ``vl_convert``, as an ``<img>`` with ``alt`` = description.
-    JupyterLab shows ``text/html`` both for trusted and for untrusted notebooks
-    (sanitized, which keeps ``<img src="data:...">``), whereas ``image/svg+xml``
-    is hidden in untrusted notebooks and ``image/png`` cannot carry alt text.
+``image/png``
+    a 1x1 transparent placeholder, never shown where Vega or Markdown can be drawn.
+    JupyterLab's Vega renderer writes a PNG snapshot of every chart that has no
+    ``image/png`` into the notebook, so saving a chapter from JupyterLab would add
+    browser-made bytes; with the key present it leaves the output unchanged.
 ``text/plain``
     the chart description, the text alternative.
 
-The data live only in the spec; the image is a rendering, not a second copy.
+The image is a rendering, not a copy of the data; the Vega spec does repeat the data
+rows of the Vega-Lite spec, the price of drawing in JupyterLab without any download.
 """
 
 from __future__ import annotations
@@ -31,6 +43,12 @@ from urllib.parse import quote
 import altair as alt
 
 MIME_TYPE = "application/vnd.dvregions.chart+json"
+# Drawn by JupyterLab's own Vega renderer (@jupyterlab/vega5-extension: safe, rank 57).
+VEGA_MIME_TYPE = "application/vnd.vega.v5+json"
+# The book's vega-embed options (book/_static/dv-charts.js) minus the mode, which JupyterLab sets.
+JUPYTERLAB_EMBED_OPTIONS = {"actions": False, "renderer": "svg", "tooltip": {"theme": "light"}}
+# A valid 1x1 transparent PNG (base64); see the module docstring for why it is there.
+PNG_PLACEHOLDER = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 RENDERER_NAME = "dvregions"
 ID_PREFIX = "dv-chart-"
 # 12 hex digits (48 bits): unique enough for a few hundred charts, short in HTML.
@@ -151,13 +169,29 @@ def chart_payload(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def jupyterlab_vega_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """The chart compiled to Vega by ``vl_convert``, for JupyterLab's bundled Vega renderer.
+
+    Compiled with the same Vega-Lite as the book (not JupyterLab's older one), so JupyterLab
+    only has to run Vega. The ``$schema`` URL names another host and is dropped (the mime
+    type gives the mode). vega-embed reads its options from ``usermeta.embedOptions``.
+    """
+    import vl_convert as vlc
+
+    compiled = vlc.vegalite_to_vega(clean_spec(spec), vl_version=vl_convert_version())
+    compiled["usermeta"] = {"embedOptions": JUPYTERLAB_EMBED_OPTIONS}
+    return clean_spec(compiled)
+
+
 def render(spec: dict[str, Any], **metadata: Any) -> dict[str, Any]:
     """Altair renderer: spec -> deterministic mime bundle (see module docstring)."""
     payload = chart_payload(spec)
     svg = static_svg(payload["spec"])
     return {
         MIME_TYPE: payload,
-        "text/html": svg_img_tag(svg, payload["description"]),
+        VEGA_MIME_TYPE: jupyterlab_vega_spec(payload["spec"]),
+        "text/markdown": svg_img_tag(svg, payload["description"]),
+        "image/png": PNG_PLACEHOLDER,
         "text/plain": payload["description"],
     }
 

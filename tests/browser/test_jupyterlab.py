@@ -1,11 +1,12 @@
-"""Charts made with the ``dvregions`` renderer are visible in JupyterLab 4.
+"""Charts made with the ``dvregions`` renderer are interactive in JupyterLab 4.
 
 A small notebook is executed into a temporary folder (so its stored outputs come
 from the current renderer), then opened in a local ``jupyter lab`` in headless
-Chromium twice: as stored (untrusted: JupyterLab only uses safe renderers and
-sanitizes HTML) and after ``jupyter trust``. Both times the chart image must be
-loaded, of real size, with the chart description as its alt text, and no request
-may leave 127.0.0.1.
+Chromium: as stored (untrusted: JupyterLab only uses safe renderers), after
+``jupyter trust``, and re-run in JupyterLab. Each time JupyterLab's bundled Vega
+renderer must draw the chart (labelled with its description), hovering a bar must
+show its tooltip, and no request may leave 127.0.0.1. Saving from JupyterLab must
+leave the stored chart output as it was.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from urllib.request import urlopen
 
 import nbformat
 import pytest
+
+from dvregions.charts import render
 from nbclient import NotebookClient
 
 pytestmark = pytest.mark.browser
@@ -40,20 +43,30 @@ from dvregions.charts.render import enable_renderer
 
 enable_renderer()
 data = pd.DataFrame({{"region": ["A", "B", "C"], "reports": [3, 7, 2]}})
-alt.Chart(data).mark_bar().encode(x="region:N", y="reports:Q").properties(
+alt.Chart(data).mark_bar().encode(x="region:N", y="reports:Q", tooltip=["region:N", "reports:Q"]).properties(
     width=200, height=150, description={DESCRIPTION!r}
 )
 """
 
-# The image JupyterLab shows for the chart output, whatever renderer it picked.
-IMAGE_STATE_JS = """
-() => Array.from(document.querySelectorAll('.jp-OutputArea-output img')).map((img) => {
-  const r = img.getBoundingClientRect();
-  const area = img.closest('.jp-OutputArea-output');
-  return {alt: img.getAttribute('alt'), loaded: img.complete && img.naturalWidth > 0,
-          width: r.width, height: r.height, mime: area ? area.getAttribute('data-mime-type') : null};
+# The chart JupyterLab drew for the output, whatever renderer it picked.
+CHART_STATE_JS = """
+() => Array.from(document.querySelectorAll('.jp-OutputArea-output')).map((area) => {
+  const view = area.querySelector('.vega-embed');
+  const svg = view ? view.querySelector('svg.marks') : null;
+  const r = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+  return {classes: area.className, label: view ? view.getAttribute('aria-label') : null,
+          width: r.width, height: r.height, bars: svg ? svg.querySelectorAll('.mark-rect path').length : 0,
+          actions: area.querySelectorAll('.vega-actions, details').length,
+          images: area.querySelectorAll('img').length};
 })
 """
+TOOLTIP_JS = """
+() => { const t = document.getElementById('vg-tooltip-element');
+        return t && t.classList.contains('visible') ? t.innerText : null; }
+"""
+# Bar B (the second) holds the largest value; its tooltip names region and value.
+HOVERED_BAR = 1
+EXPECTED_TOOLTIP = ("region", "B", "reports", "7")
 
 
 def free_port() -> int:
@@ -142,8 +155,13 @@ def lab_url(lab_home: Path) -> Iterator[tuple[str, str]]:
 TRUST_SELECTOR = '[title^="Notebook trusted"], [title^="Notebook not trusted"]'
 
 
-def open_notebook_images(browser, base: str, token: str, screenshot: Path) -> tuple[list[dict], list[str], str]:
-    """Open the notebook in JupyterLab; return the output images' state, foreign requests, trust text."""
+def open_notebook_and_hover(
+    browser, base: str, token: str, screenshot: Path, rerun: bool = False, save: bool = False
+) -> tuple[list[dict], str | None, list[str], str]:
+    """Open the notebook in JupyterLab (optionally re-run it), hover a bar; screenshot with the tooltip.
+
+    Returns the drawn charts' state, the tooltip text, foreign requests and the trust text.
+    """
     foreign: list[str] = []
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
@@ -157,27 +175,57 @@ def open_notebook_images(browser, base: str, token: str, screenshot: Path) -> tu
     try:
         page.goto(f"{base}lab/tree/{NOTEBOOK_NAME}?token={token}", wait_until="domcontentloaded")
         try:
-            page.wait_for_selector(".jp-OutputArea-output img", timeout=60_000)
+            page.wait_for_selector(".jp-OutputArea-output .vega-embed svg.marks .mark-rect path", timeout=60_000)
+            if rerun:
+                page.click(".jp-OutputArea-output")  # select the cell, in command mode
+                page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+                page.evaluate("() => document.querySelector('.jp-OutputArea-output').setAttribute('data-old', '1')")
+                page.keyboard.press("Shift+Enter")
+                # A new output area replaces the stored one once the kernel has answered.
+                page.wait_for_function(
+                    "() => { const a = document.querySelector('.jp-OutputArea-output');"
+                    " return a && !a.hasAttribute('data-old') && a.querySelector('.vega-embed svg.marks .mark-rect path'); }",
+                    timeout=120_000,
+                )
         except Exception:
             page.screenshot(path=str(screenshot))  # shows what JupyterLab drew instead
             raise
-        page.wait_for_function("() => Array.from(document.querySelectorAll('.jp-OutputArea-output img'))"
-                               ".every(i => i.complete)", timeout=10_000)
         trust = page.wait_for_selector(TRUST_SELECTOR, state="attached", timeout=10_000).get_attribute("title")
+        bar = page.locator(".jp-OutputArea-output .vega-embed svg.marks .mark-rect path").nth(HOVERED_BAR)
+        bar.hover()
+        try:
+            page.wait_for_function(TOOLTIP_JS, timeout=10_000)
+        except Exception:
+            pass  # reported by the assertion on the tooltip text
+        tooltip = page.evaluate(TOOLTIP_JS)
         page.screenshot(path=str(screenshot))
-        return page.evaluate(IMAGE_STATE_JS), foreign, trust or ""
+        charts = page.evaluate(CHART_STATE_JS)
+        if save:
+            page.keyboard.press("Control+s")
+            page.wait_for_function("() => !document.querySelector('.jp-mod-current .jp-mod-dirty')", timeout=20_000)
+        return charts, tooltip, foreign, trust or ""
     finally:
         context.close()
 
 
-def assert_chart_image_shown(images: list[dict], foreign: list[str]) -> None:
-    """Exactly one chart image: loaded, of real size, with the description as alt text."""
-    assert len(images) == 1, images
-    image = images[0]
-    assert image["loaded"], image
-    assert image["width"] >= MIN_IMAGE_PX and image["height"] >= MIN_IMAGE_PX, image
-    assert image["alt"] == DESCRIPTION, image
+def assert_interactive_chart(charts: list[dict], tooltip: str | None, foreign: list[str]) -> None:
+    """Exactly one chart, drawn by JupyterLab's Vega renderer, labelled, with a working tooltip."""
+    assert len(charts) == 1, charts
+    chart = charts[0]
+    assert "jp-RenderedVega5" in chart["classes"], chart  # the bundled renderer, not a static fallback
+    assert chart["label"] == DESCRIPTION, chart
+    assert chart["width"] >= MIN_IMAGE_PX and chart["height"] >= MIN_IMAGE_PX, chart
+    assert chart["bars"] == 3, chart
+    assert chart["actions"] == 0 and chart["images"] == 0, chart  # as in the book: no menu, no still image
+    assert tooltip is not None, "no tooltip after hovering a bar"
+    assert tuple(word.rstrip(":") for word in tooltip.split()) == EXPECTED_TOOLTIP, tooltip
     assert foreign == [], f"JupyterLab page requested other hosts: {foreign}"
+
+
+def chart_output(path: Path) -> dict:
+    """The stored chart output's data."""
+    (output,) = nbformat.read(path, as_version=4).cells[0].outputs
+    return dict(output["data"])
 
 
 @pytest.fixture(scope="module")
@@ -189,23 +237,37 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_untrusted_notebook_shows_chart(browser, lab_url, shots: Path) -> None:
-    """As stored (untrusted), the sanitized text/html output still shows the chart image."""
+def test_untrusted_notebook_shows_interactive_chart(browser, lab_url, lab_home: Path, shots: Path) -> None:
+    """As stored (untrusted), JupyterLab's safe Vega renderer draws the chart; saving changes no output."""
     base, token = lab_url
-    images, foreign, trust = open_notebook_images(browser, base, token, shots / "jupyterlab-untrusted.png")
+    path = lab_home / "notebooks" / NOTEBOOK_NAME
+    stored = chart_output(path)
+    assert render.VEGA_MIME_TYPE in stored and "text/html" not in stored
+    charts, tooltip, foreign, trust = open_notebook_and_hover(
+        browser, base, token, shots / "jupyterlab-untrusted.png", save=True
+    )
     assert trust.startswith("Notebook not trusted"), trust
-    assert_chart_image_shown(images, foreign)
-    assert images[0]["mime"] == "text/html"
+    assert_interactive_chart(charts, tooltip, foreign)
+    # JupyterLab writes a PNG snapshot into outputs that lack image/png; the placeholder prevents it.
+    assert chart_output(path) == stored
 
 
-def test_trusted_notebook_shows_chart(browser, lab_url, lab_home: Path, shots: Path) -> None:
-    """After ``jupyter trust`` the same output is shown (no blank Vega-Lite 6 output)."""
+def test_trusted_notebook_shows_interactive_chart(browser, lab_url, lab_home: Path, shots: Path) -> None:
+    """After ``jupyter trust`` the same renderer draws the same chart."""
     subprocess.run(
         [sys.executable, "-m", "jupyter", "trust", str(lab_home / "notebooks" / NOTEBOOK_NAME)],
         env=jupyter_env(lab_home), check=True, capture_output=True,
     )
     base, token = lab_url
-    images, foreign, trust = open_notebook_images(browser, base, token, shots / "jupyterlab-trusted.png")
+    charts, tooltip, foreign, trust = open_notebook_and_hover(browser, base, token, shots / "jupyterlab-trusted.png")
     assert trust.startswith("Notebook trusted"), trust
-    assert_chart_image_shown(images, foreign)
-    assert images[0]["mime"] == "text/html"
+    assert_interactive_chart(charts, tooltip, foreign)
+
+
+def test_rerun_notebook_shows_interactive_chart(browser, lab_url, shots: Path) -> None:
+    """Re-running the cell in JupyterLab gives the same interactive chart."""
+    base, token = lab_url
+    charts, tooltip, foreign, _ = open_notebook_and_hover(
+        browser, base, token, shots / "jupyterlab-rerun.png", rerun=True
+    )
+    assert_interactive_chart(charts, tooltip, foreign)
