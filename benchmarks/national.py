@@ -25,7 +25,7 @@ from typing import Any, Callable
 # ``data``) gets the whole Dataset. Each returns an Altair chart or a Vega-Lite dict.
 CHART_FUNCTIONS: list[str] = [
     "dvregions.charts.across:orders_by_year",
-    "dvregions.charts.across:violation_shares",
+    "dvregions.charts.across:violation_rates",
     "dvregions.charts.across:change_ratios",
 ]
 

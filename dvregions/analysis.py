@@ -135,16 +135,6 @@ def violation_rates(orders: pd.DataFrame, confidence: float = 0.95) -> pd.DataFr
     return table.astype({"violations": "int64", "orders_imposed": "int64"}).reset_index(drop=True)
 
 
-def violation_shares(orders: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
-    """Deprecated name: violations divided by orders, as :func:`violation_rates` computes it.
-
-    Kept so older chapter code keeps running; the ``share`` column is the same number as ``rate``
-    (violations per order), not a proportion of orders violated, and carries no interval.
-    """
-    table = violation_rates(orders, confidence)
-    return table.assign(share=table["rate"]) if not table.empty else table
-
-
 def year_changes(orders: pd.DataFrame, measure: str = "orders_imposed", earlier: int | None = None,
                  later: int | None = None, confidence: float = 0.95,
                  areas: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -222,15 +212,6 @@ def theme_matrix(initiatives: pd.DataFrame, initiative_themes: pd.DataFrame, the
                  descriptions=("description", lambda s: " | ".join(s)),
                  paragraphs=("source_paragraph", lambda s: ", ".join(str(p) for p in sorted(set(s)))))
             .reset_index())
-
-
-def more_or_fewer(earlier: int, later: int) -> str:
-    """'more', 'fewer' or 'as many': the raw direction of two figures, untested.
-
-    For titles and summaries use :func:`change_direction` or :func:`change_phrase`, which name a
-    direction only when the adjusted test supports it.
-    """
-    return "more" if later > earlier else "fewer" if later < earlier else "as many"
 
 
 def _change_row(orders: pd.DataFrame, area: str, measure: str) -> pd.Series:

@@ -136,10 +136,6 @@ class TestDirections:
         with pytest.raises(KeyError, match="both years"):
             analysis.change_direction(orders, "Leiden", "violations")
 
-    def test_raw_direction_is_still_available(self):
-        assert analysis.more_or_fewer(71, 45) == "fewer"
-        assert analysis.more_or_fewer(15, 15) == "as many"
-
 
 class TestViolationRates:
     def test_area_years_with_both_figures(self, rates):
@@ -163,10 +159,6 @@ class TestViolationRates:
     def test_only_rotterdam_says_what_it_counts(self, rates):
         counted = rates["counted"].groupby(level="area").first()
         assert set(counted[counted != analysis.NOT_STATED].index) == {"Rotterdam"}
-
-    def test_old_name_gives_the_same_numbers(self, orders):
-        old = analysis.violation_shares(orders)
-        assert list(old["share"]) == list(analysis.violation_rates(orders)["rate"])
 
 
 class TestCoverage:

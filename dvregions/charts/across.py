@@ -74,10 +74,6 @@ def violation_rates(orders: pd.DataFrame, limit: int = figures.MAX_AREAS) -> alt
     )
 
 
-violation_shares = violation_rates
-"""Former name of :func:`violation_rates`, kept for the benchmarks that still call it."""
-
-
 def change_ratios(orders: pd.DataFrame, limit: int = figures.MAX_AREAS) -> alt.VConcatChart:
     """Ratio of orders in the latest year to the year before, with exact 95% intervals and the adjusted verdict."""
     changes = analysis.year_changes(orders)
