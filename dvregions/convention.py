@@ -33,9 +33,6 @@ GROUP_LABELS = {
 }
 """The book's label for each group, in the Convention's order of chapters."""
 
-CHAPTER_URL = "14_convention.html"
-"""The Convention chapter, relative to a chapter page in the built book."""
-
 STRENGTHS = ("primary", "related")
 
 
@@ -244,20 +241,17 @@ def notable_article_text(dataset: data.Dataset, region_id: str) -> str:
     return f"Article {int(row['article'])} (*{title}*), with {count} initiative{'s' if count != 1 else ''}"
 
 
-def region_section(dataset: data.Dataset, region_id: str, chapter_url: str = CHAPTER_URL) -> "HTML":
+def region_section(dataset: data.Dataset, region_id: str) -> "HTML":
     """The generated 'Convention articles' block of a region chapter, as accessible HTML.
 
     A list of the articles the region's reported work bears on (primary links first), each
-    naming its initiatives and annex paragraphs, followed by a link to the Convention
-    chapter. Rendered as HTML (not Markdown) so that the relative link works in the built
-    book; it contains no random ids, so stored outputs are reproducible.
+    naming its initiatives and annex paragraphs. The chapter's own prose links to the
+    Convention chapter. The HTML holds no random ids, so stored outputs are reproducible.
 
     Parameters
     ----------
     dataset : Dataset
     region_id : str
-    chapter_url : str
-        Address of the Convention chapter relative to the region chapter.
 
     Returns
     -------
@@ -272,11 +266,8 @@ def region_section(dataset: data.Dataset, region_id: str, chapter_url: str = CHA
         items.append(f"  <li><strong>{html.escape(row.label)}</strong> ({html.escape(row.group_label)}; "
                      f"{'primary link' if row.link == 'primary' else 'related links only'}): {count}, {html.escape(row.initiative_ids)}; annex paragraph"
                      f"{'s' if ',' in row.paragraphs else ''} {html.escape(row.paragraphs)}</li>")
-    link = (f'<p>How these links were made, and what the annex is silent on, is set out in '
-            f'<a href="{html.escape(chapter_url)}">The regions and the Convention</a>. The links are this '
-            f"book's own judgement, derived from the themes of each initiative; they are not GREVIO's.</p>")
     body = "\n".join(items)
-    return HTML(f'<div class="dv-convention">\n<ul>\n{body}\n</ul>\n{link}\n</div>')
+    return HTML(f'<div class="dv-convention">\n<ul>\n{body}\n</ul>\n</div>')
 
 
 def women_initiatives(dataset: data.Dataset) -> pd.DataFrame:

@@ -145,10 +145,10 @@ class TestDerivedLinks:
         with pytest.raises(KeyError):
             convention.region_articles(dataset, "utrecht")
 
-    def test_region_section_links_to_the_chapter(self, dataset):
+    def test_region_section_lists_articles_with_initiatives(self, dataset):
         html = convention.region_section(dataset, "rotterdam").data
-        assert 'href="14_convention.html"' in html
-        assert "Art. 37 Forced marriage" in html
+        assert "<strong>Art. 37 Forced marriage</strong>" in html
+        assert "ro-" in html and "annex paragraph" in html
         assert "id=" not in html
 
     def test_silent_articles(self, dataset):
