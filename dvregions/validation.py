@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
 import json
+import os
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,7 +188,56 @@ def _check_header(file: str, header_line: str, columns: list[str]) -> list[Probl
 
 
 def check_schema(folder: Path, names: list[str]) -> list[Problem]:
-    """Type, constraint and key problems found by frictionless, one message per cause."""
+    """Type, constraint and key problems found by frictionless, one message per cause.
+
+    A pass is remembered (see :func:`schema_pass_marker`), so the kernels of one build, and the
+    test runs after it, validate unchanged data once instead of once each.
+    """
+    marker = schema_pass_marker(folder, names)
+    if marker is not None and marker.is_file():
+        return []
+    problems = _check_schema(folder, names)
+    if marker is not None and not problems:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:  # a read-only cache only costs time
+            pass
+    return problems
+
+
+def schema_pass_marker(folder: Path, names: list[str]) -> Path | None:
+    """Where a schema pass for these exact bytes is recorded; None when it cannot be keyed safely.
+
+    The key hashes everything the schema layer's answer depends on: the descriptor's bytes, the bytes
+    of every file it names, the requested tables, this module's code and the frictionless and Python
+    versions. Changing any of them gives another key, so the data are validated again. Only passes
+    are recorded: a folder with problems is checked (and its problems reported) every time.
+    """
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    descriptor_path = folder / DESCRIPTOR
+    try:
+        raw = descriptor_path.read_bytes()
+        resources = json.loads(raw.decode("utf-8-sig")).get("resources", [])
+        digest.update(raw)
+        for resource in resources:
+            relative = resource.get("path")
+            if not isinstance(relative, str) or "://" in relative or not (folder / relative).is_file():
+                return None  # remote, multi-part or missing files: always validate
+            digest.update(f"\0{relative}\0".encode())
+            digest.update(hashlib.sha256((folder / relative).read_bytes()).digest())
+        digest.update(json.dumps(sorted(names)).encode())
+        digest.update(Path(__file__).read_bytes())
+        digest.update(f"{metadata.version('frictionless')} {sys.version}".encode())
+    except (OSError, ValueError, AttributeError, metadata.PackageNotFoundError):
+        return None
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "dvregions" / "schema-passed" / digest.hexdigest()
+
+
+def _check_schema(folder: Path, names: list[str]) -> list[Problem]:
     from frictionless import Package
 
     package = Package(str(folder / DESCRIPTOR))

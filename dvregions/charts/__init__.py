@@ -1,0 +1,46 @@
+"""The book's Altair charts: figures, shared layers, theme and the offline renderer.
+
+Importing Altair imports jsonschema, whose format checkers import ``rfc3987_syntax`` when it is
+installed; that module compiles an Earley grammar at import time (1.4-3 s, over half of Altair's
+import, in every kernel). The charts never check an IRI format, so the import is deferred: until
+something calls into it, ``rfc3987_syntax`` is a stand-in whose attributes load the real module
+on first use. Behaviour is unchanged, only later.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import types
+
+_DEFERRED = "rfc3987_syntax"
+
+
+def _defer(name: str) -> None:
+    """Put a stand-in for ``name`` in ``sys.modules`` that imports the real module on first use."""
+    if name in sys.modules or importlib.util.find_spec(name) is None:
+        return
+    stand_in = types.ModuleType(name)
+
+    def real() -> types.ModuleType:
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        module = importlib.import_module(name)
+        stand_in.__dict__.update({k: v for k, v in module.__dict__.items() if k != "__getattr__"})
+        return module
+
+    def is_valid_syntax(term: str, value: str) -> bool:  # the one name jsonschema imports
+        return real().is_valid_syntax(term, value)
+
+    stand_in.is_valid_syntax = is_valid_syntax
+    def load_on_use(attribute: str):
+        if attribute.startswith("__"):  # the import system probing (__path__, ...) is not a use
+            raise AttributeError(attribute)
+        return getattr(real(), attribute)
+
+    stand_in.__getattr__ = load_on_use
+    sys.modules[name] = stand_in
+
+
+_defer(_DEFERRED)
