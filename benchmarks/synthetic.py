@@ -1,7 +1,7 @@
 """A synthetic national data set in the book's CSV schema, for scale tests only.
 
-35 centrumgemeente regions and 342 municipalities (times ``scale``), 20 years, the three
-restraining-order measures with procedures_started >= orders_imposed >= violations, and
+35 centrumgemeente regions and 342 municipalities (times ``scale``), 17 years (2009-2025, the
+span validation accepts), the three restraining-order measures with procedures_started >= orders_imposed >= violations, and
 region rows that are the sums of their municipalities (so every logic check holds).
 Magnitudes follow the real ones: a few to a few hundred orders per municipality per year.
 Fixed seed: the same call always writes the same bytes. None of it describes a real place.
@@ -19,7 +19,7 @@ import numpy as np
 REGIONS = 35
 MUNICIPALITIES = 342
 FIRST_YEAR = 2009
-YEARS = 20
+YEARS = 17
 SEED = 20260101
 PROVINCES = (
     "Groningen", "Friesland", "Drenthe", "Overijssel", "Flevoland", "Gelderland",
@@ -54,7 +54,9 @@ def generate(out: Path, repo_data: Path, scale: int = 1, seed: int = SEED) -> in
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
     shutil.copy(repo_data / "datapackage.json", out / "datapackage.json")
-    shutil.copy(repo_data / "themes.csv", out / "themes.csv")
+    # Themes and the Convention mapping are not regional data: the national set keeps the book's own.
+    for name in ("themes.csv", "convention_articles.csv", "theme_articles.csv", "themes_without_article.csv"):
+        shutil.copy(repo_data / name, out / name)
     first_theme = next(csv.DictReader(open(repo_data / "themes.csv", encoding="utf-8")))["theme_id"]
 
     region_rows, area_rows, initiative_rows, link_rows = [], [], [], []
