@@ -26,7 +26,8 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP) ## build the HTML book into _build/html (re-runs only notebooks whose inputs changed)
 	$(BIN)/python -m dvregions build
 
-test: $(STAMP) ## run every test: unit tests, notebooks (pytest --nbval, strict) and the built book in headless Chromium
+test: $(STAMP) ## run every test: lint, unit tests, notebooks (pytest --nbval, strict) and the built book in headless Chromium
+	$(BIN)/ruff check .
 	@# Stored outputs must match their inputs: a stale notebook means `make book` was not run after a change.
 	$(BIN)/python -m dvregions build --check
 	$(BIN)/python -m dvregions build

@@ -16,8 +16,9 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 # Chart functions measured at every scale, as "module:function"; more with --chart.
 # Arguments are passed by name from the loaded data: a parameter called ``orders`` gets
@@ -62,8 +63,8 @@ def rss_mib() -> float:
 
 def measure(data_dir: Path, charts: list[str]) -> dict[str, Any]:
     """Time load + validate and each chart (spec + rendered mime bundle) on one data folder."""
-    import pandas  # noqa: F401  - imports before the clock
     import frictionless  # noqa: F401
+    import pandas  # noqa: F401  - imports before the clock
 
     from dvregions import data
 

@@ -70,7 +70,8 @@ def data_table(frame: pd.DataFrame, caption: str, *, collapsed: bool = True,
                           f'<table class="dataframe dv-data-table">\n  <caption>{html.escape(caption)}</caption>', 1)
     if not collapsed:
         return HTML(table)
-    return HTML(f'<details class="dv-data">\n<summary>Data table: {html.escape(caption)}</summary>\n{table}\n</details>')
+    summary = f"<summary>Data table: {html.escape(caption)}</summary>"
+    return HTML(f'<details class="dv-data">\n{summary}\n{table}\n</details>')
 
 
 def key_figures(orders: pd.DataFrame) -> pd.DataFrame:
@@ -117,8 +118,11 @@ def rare_themes(matrix: pd.DataFrame, region_id: str, max_others: int = 2) -> pd
 
 
 def rare_themes_text(matrix: pd.DataFrame, region_id: str, max_others: int = 2) -> str:
-    """The rare themes as prose, after the region's name: 'two themes that at most two other regions report:
-    elder abuse (also Rotterdam); complex divorces (no other region)'."""
+    """The rare themes as prose, to follow the region's name.
+
+    For example: 'two themes that at most two other regions report: elder abuse (also
+    Rotterdam); complex divorces (no other region)'.
+    """
     table = rare_themes(matrix, region_id, max_others)
     if table.empty:
         return f"no theme that at most {_NUMBERS[max_others]} other regions report"

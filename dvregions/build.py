@@ -124,6 +124,7 @@ class NotebookStatus:
 
     @property
     def stale(self) -> bool:
+        """Whether the notebook must be executed again."""
         return bool(self.reasons)
 
 
@@ -300,7 +301,8 @@ def execute_notebooks(
         # one line per notebook even when quiet: the benchmark and CI logs read these
         left = len(paths) - len(results)
         state = "FAILED" if result.error else ("updated" if result.written else "unchanged")
-        print(f"[done {len(results)}/{len(paths)}] {result.rel} {state} in {result.seconds:.1f} s ({left} left)", flush=True)
+        print(f"[done {len(results)}/{len(paths)}] {result.rel} {state} in {result.seconds:.1f} s ({left} left)",
+              flush=True)
 
     if jobs == 1:
         for path in paths:
@@ -324,8 +326,11 @@ RENDER_DISTRIBUTIONS = ("sphinx", "myst-nb", "jupyter-book", "sphinx-book-theme"
 
 
 def render_fingerprint(root: Path, package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS) -> str:
-    """Hash of what turns stored outputs into HTML besides the sources: the package (the chart
-    mime renderer lives there) and the versions of the rendering libraries."""
+    """Hash of what turns stored outputs into HTML besides the sources.
+
+    That is the package (the chart mime renderer lives there) and the versions of the
+    rendering libraries.
+    """
     from importlib import metadata
 
     versions = []
@@ -409,7 +414,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help=f"package files that are notebook inputs (default: {' '.join(DEFAULT_PACKAGE_GLOBS)})",
     )
-    parser.add_argument("--quiet", "-q", action="store_true", help="less output (Sphinx warnings and one line per executed notebook)")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="less output (Sphinx warnings and one line per executed notebook)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,11 +8,13 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``validate`` command's arguments to ``parser``."""
     parser.add_argument("data_dir", nargs="?", type=Path, default=None,
                         help="folder holding datapackage.json and its CSV files (default: the book's data/)")
 
 
 def run(args: argparse.Namespace) -> int:
+    """Validate the data folder; print one OK line or every problem, and return 0 or 1."""
     from dvregions import data
 
     try:

@@ -13,8 +13,12 @@ articles, and never stored a second time.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from IPython.display import HTML
 
 from dvregions import data
 
@@ -107,7 +111,8 @@ def article_region_matrix(dataset: data.Dataset) -> pd.DataFrame:
     arts = articles(dataset)
     arts = arts[arts["group"] != "monitoring"]
     links = initiative_articles(dataset)
-    grid = arts[["article", "label", "group", "group_label"]].merge(dataset.regions[["region_id", "name_en"]], how="cross")
+    regions = dataset.regions[["region_id", "name_en"]]
+    grid = arts[["article", "label", "group", "group_label"]].merge(regions, how="cross")
     links["item"] = [f"{i} (para. {p}): {d}" for i, p, d in
                      zip(links["initiative_id"], links["source_paragraph"], links["description"])]
     counts = (links.groupby(["article", "region_id"])
@@ -241,7 +246,7 @@ def notable_article_text(dataset: data.Dataset, region_id: str) -> str:
     return f"Article {int(row['article'])} (*{title}*), with {count} initiative{'s' if count != 1 else ''}"
 
 
-def region_section(dataset: data.Dataset, region_id: str) -> "HTML":
+def region_section(dataset: data.Dataset, region_id: str) -> HTML:
     """The generated 'Convention articles' block of a region chapter, as accessible HTML.
 
     A list of the articles the region's reported work bears on (primary links first), each
@@ -263,9 +268,10 @@ def region_section(dataset: data.Dataset, region_id: str) -> "HTML":
     items = []
     for row in table.itertuples():
         count = f"{row.initiatives} initiative{'s' if row.initiatives != 1 else ''}"
+        link = "primary link" if row.link == "primary" else "related links only"
+        paragraphs = f"annex paragraph{'s' if ',' in row.paragraphs else ''} {html.escape(row.paragraphs)}"
         items.append(f"  <li><strong>{html.escape(row.label)}</strong> ({html.escape(row.group_label)}; "
-                     f"{'primary link' if row.link == 'primary' else 'related links only'}): {count}, {html.escape(row.initiative_ids)}; annex paragraph"
-                     f"{'s' if ',' in row.paragraphs else ''} {html.escape(row.paragraphs)}</li>")
+                     f"{link}): {count}, {html.escape(row.initiative_ids)}; {paragraphs}</li>")
     body = "\n".join(items)
     return HTML(f'<div class="dv-convention">\n<ul>\n{body}\n</ul>\n</div>')
 

@@ -42,6 +42,7 @@ class Dataset:
     tables: dict[str, pd.DataFrame] = field(repr=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
+        """A loaded table by name, e.g. ``dataset.regions``."""
         tables = self.__dict__.get("tables", {})
         if name in tables:
             return tables[name]

@@ -1,5 +1,7 @@
-"""Serve a built book on 127.0.0.1 and find Debian's Chromium: shared by the browser tests
-and the benchmarks, so both open the book the same way."""
+"""Serve a built book on 127.0.0.1 and find Debian's Chromium.
+
+Shared by the browser tests and the benchmarks, so both open the book the same way.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Static file handler that does not print every request."""
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        """Print nothing: the tests' output stays readable."""
         return
 
 

@@ -41,7 +41,7 @@ SPEC_MARKER = 'class="dv-chart-spec"'
 
 
 def spec_script_json(spec: dict[str, Any]) -> str:
-    """Canonical spec JSON that is safe inside ``<script>``: no ``<`` at all.
+    r"""Canonical spec JSON that is safe inside ``<script>``: no ``<`` at all.
 
     ``\\u003c`` is the same string in JSON, and it rules out ``</script>`` and
     ``<!--`` breaking out of the element.
@@ -152,8 +152,11 @@ def write_vega_bundle(static_dir: Path) -> str:
 
 
 def bundle_cache_dir() -> Path:
-    """Where the generated Vega bundle is kept between builds: the user's cache folder, never the
-    source tree. Its file name carries the library versions, so a new pin never reuses an old file."""
+    """Where the generated Vega bundle is kept between builds.
+
+    The user's cache folder, never the source tree. Its file name carries the library
+    versions, so a new pin never reuses an old file.
+    """
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "dvregions" / "static"
 

@@ -103,8 +103,11 @@ TOGGLE_SUMMARY = '<summary aria-label="Toggle hidden content">'
 
 
 def name_toggles_by_their_text(body: str) -> str:
-    """Drop myst-nb's fixed aria-label on folded code cells, so the visible "Show code cell source" is their
-    accessible name (axe label-content-name-mismatch: speech users say what they see)."""
+    """Drop myst-nb's fixed aria-label on folded code cells.
+
+    The visible "Show code cell source" then is their accessible name (axe
+    label-content-name-mismatch: speech users say what they see).
+    """
     return body.replace(TOGGLE_SUMMARY, "<summary>")
 
 

@@ -62,6 +62,7 @@ class Problem:
     column: str | None = None
 
     def __str__(self) -> str:
+        """The problem as one line: file, row (line), column, then the message."""
         where = [self.file]
         if self.row is not None:
             where.append(f"row {self.row} (line {self.row + 1})")

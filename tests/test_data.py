@@ -97,7 +97,7 @@ class TestShippedData:
         dataset = data.load(DATA_DIR, tables=["restraining_orders"])
         assert sorted(dataset.tables) == ["areas", "regions", "restraining_orders"]
         with pytest.raises(AttributeError, match="no table 'themes' loaded"):
-            dataset.themes
+            _ = dataset.themes
 
     def test_unknown_table_name(self):
         with pytest.raises(ValueError, match=r"unknown table\(s\) \['orders'\]; tables are \["):

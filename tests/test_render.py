@@ -21,7 +21,6 @@ from urllib.parse import unquote
 import altair as alt
 import nbformat
 import pandas as pd
-import pytest
 from docutils import nodes
 
 from dvregions import sphinx_ext

@@ -238,7 +238,7 @@ class TestColumnWideMistakes:
             for row, value in values.items():
                 set_cell(row, "value", value)(rows)
         edit_csv(data_copy, ORDERS, edit)
-        problem = only_problem(data_copy, rf"row 1 \(line 2\), column 'value': " + re.escape(message))
+        problem = only_problem(data_copy, r"row 1 \(line 2\), column 'value': " + re.escape(message))
         assert where(problem) == (ORDERS, 1, "value")
 
     def test_trailing_space_in_region_id_is_one_message(self, data_copy):

@@ -27,26 +27,23 @@ def _base(data: pd.DataFrame, region_order: list[str], article_order: list[str])
     )
 
 
-def primary_cells(base: alt.Chart) -> alt.Chart:
-    """Filled cells where at least one initiative bears on the article as its primary article."""
-    return base.transform_filter("datum.link == 'primary'").mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("initiatives:Q", title="Initiatives (primary link)",
-                        scale=alt.Scale(range=SEQUENTIAL[1:], domainMin=1),
-                        legend=alt.Legend(orient="bottom", tickMinStep=1, format="d")))
+def cells(base: alt.Chart) -> alt.Chart:
+    """One cell per article and region, styled by its link.
 
-
-def related_cells(base: alt.Chart) -> alt.Chart:
-    """Outlined, unfilled cells where the article is reached only through related links."""
-    # aria=False: Vega leaves these outlined cells without an accessible name, which axe rejects; the
-    # chart's description and its data table carry the same facts.
-    return base.transform_filter("datum.link == 'related only'").mark_rect(
-        aria=False, fill="white", stroke=MUTED, strokeDash=[3, 2], strokeWidth=1, width=alt.RelativeBandSize(0.86),
-        height=alt.RelativeBandSize(0.8))
-
-
-def empty_cells(base: alt.Chart) -> alt.Chart:
-    """Invisible cells for articles no initiative of the region reaches, so every row keeps its place."""
-    return base.transform_filter("datum.link == 'none'").mark_rect(opacity=0, aria=False)
+    Primary links are filled (darker for more initiatives), related-only links are white with a
+    grey outline, and cells no initiative reaches are invisible but keep their tooltip. A
+    single layer keeps every panel's mark group non-empty, so each group has an accessible name.
+    """
+    primary = "datum.link == 'primary'"
+    related = "datum.link == 'related only'"
+    return base.mark_rect(strokeWidth=1).encode(
+        color=alt.condition(primary, alt.Color("initiatives:Q", title="Initiatives (primary link)",
+                                               scale=alt.Scale(range=SEQUENTIAL[1:], domainMin=1),
+                                               legend=alt.Legend(orient="bottom", tickMinStep=1, format="d")),
+                            alt.value("white")),
+        stroke=alt.condition(related, alt.value(MUTED), alt.value("white")),
+        opacity=alt.condition("datum.link == 'none'", alt.value(0), alt.value(1)),
+    )
 
 
 def count_labels(base: alt.Chart, dark_from: int = 4) -> alt.Chart:
@@ -73,7 +70,7 @@ def article_region_matrix(matrix: pd.DataFrame, region_order: list[str], group_o
     -------
     alt.FacetChart
         One panel per group, stacked; filled cells mark primary links (darker = more
-        initiatives), dashed outlines mark related links only, and every reached cell
+        initiatives), grey outlines mark related links only, and every reached cell
         prints its number of initiatives.
     """
     data = matrix.assign(link_label=matrix["link"].map(LINK_LABELS).fillna("None"))
@@ -81,7 +78,7 @@ def article_region_matrix(matrix: pd.DataFrame, region_order: list[str], group_o
     columns = ["article", "label", "group_label", "name_en", "initiatives", "link", "link_label",
                "initiative_list", "paragraphs"]
     base = _base(data[columns], region_order, article_order)
-    layered = alt.layer(empty_cells(base), primary_cells(base), related_cells(base), count_labels(base))
+    layered = alt.layer(cells(base), count_labels(base))
     return (layered.properties(width=alt.Step(44), height=alt.Step(20))
             .facet(row=alt.Row("group_label:N", sort=group_order, title=None,
                                header=alt.Header(labelOrient="top", labelAnchor="start", labelAngle=0,

@@ -1,5 +1,7 @@
-"""The book's charts. Each function takes tidy tables and returns an unfinished Altair chart;
-chapters finish it with a title that states their finding (:func:`~dvregions.charts.layers.finish`).
+"""The book's charts.
+
+Each function takes tidy tables and returns an unfinished Altair chart; chapters finish it
+with a title that states their finding (:func:`~dvregions.charts.layers.finish`).
 
 Charts select only the columns they draw, so the spec stays small, and every mark has a tooltip.
 """
@@ -36,8 +38,11 @@ NOT_STATED = "not stated"
 
 
 def _with_gaps(data: pd.DataFrame) -> pd.DataFrame:
-    """Add a row, flagged ``stated=False``, for every area, year and measure the region reports elsewhere
-    but the annex leaves out here, so a chart can say "not stated" instead of showing nothing."""
+    """Add a row, flagged ``stated=False``, for every figure the annex leaves out.
+
+    That is every area, year and measure the region reports elsewhere but not here, so a
+    chart can say "not stated" instead of showing nothing.
+    """
     grid = pd.MultiIndex.from_product(
         [data["area"].unique(), data["year"].unique(), data["measure_label"].unique()],
         names=["area", "year", "measure_label"]).to_frame(index=False)

@@ -25,9 +25,9 @@ from urllib.request import urlopen
 
 import nbformat
 import pytest
+from nbclient import NotebookClient
 
 from dvregions.charts import render
-from nbclient import NotebookClient
 
 pytestmark = pytest.mark.browser
 
