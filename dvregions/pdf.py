@@ -654,6 +654,11 @@ def run(args: argparse.Namespace) -> int:
         print("Chromium is needed for the print edition. On Debian/Ubuntu run `sudo apt-get install chromium` "
               "(or set DVREGIONS_CHROMIUM).", file=sys.stderr)
         return 1
+    try:
+        import pypdf  # noqa: F401 - joins the printed pages
+    except ImportError:
+        print("pypdf is needed for the print edition: .venv/bin/pip install -r requirements.txt", file=sys.stderr)
+        return 1
     from playwright.sync_api import sync_playwright
 
     printed: list[PrintedEdition] = []
