@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: help book test lab bench validate execute clean
+.PHONY: help book pdf test lab bench validate execute clean
 
 help: ## list the targets
 	@echo "Usage: make <target>"
@@ -25,6 +25,9 @@ $(STAMP): requirements.txt pyproject.toml
 
 book: $(STAMP) ## build the HTML book into _build/html (re-runs only notebooks whose inputs changed)
 	$(BIN)/python -m dvregions build
+
+pdf: book ## print the built book to _build/pdf/dvregions-en.pdf (needs Chromium) and link it from the home page
+	$(BIN)/python -m dvregions pdf
 
 test: $(STAMP) ## run every test: lint, unit tests, notebooks (pytest --nbval, strict) and the built book in headless Chromium
 	$(BIN)/ruff check .

@@ -35,9 +35,9 @@ METADATA_KEY = "dvregions"
 KERNEL_NAME = "python3"
 DEFAULT_NOTEBOOK_GLOBS: tuple[str, ...] = ("notebooks/*.ipynb",)
 DEFAULT_PACKAGE_GLOBS: tuple[str, ...] = ("dvregions/**/*.py",)
-# The build tool and the command-line dispatcher never run inside a notebook, so
-# editing them must not re-execute every chapter.
-PACKAGE_EXCLUDE: frozenset[str] = frozenset({"dvregions/build.py", "dvregions/__main__.py"})
+# The build tool, the command-line dispatcher and the print edition never run inside a notebook
+# nor inside Sphinx, so editing them must not re-execute or re-render every chapter.
+PACKAGE_EXCLUDE: frozenset[str] = frozenset({"dvregions/build.py", "dvregions/__main__.py", "dvregions/pdf.py"})
 # Modules no notebook imports: they shape the rendered HTML or the command line, not the outputs,
 # so changing them re-renders pages but re-executes no notebook.
 NOT_NOTEBOOK_INPUTS: frozenset[str] = frozenset({
