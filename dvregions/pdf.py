@@ -139,7 +139,15 @@ _PREPARE_JS = """
   // Short tables (a chart's figures) are printed open; long ones would fill pages with what the data package holds.
   document.querySelectorAll('details.dv-data').forEach((details) => {
     const rows = details.querySelectorAll('tbody tr').length;
-    if (rows <= maxRows) details.open = true; else details.classList.add('dv-print-omitted');
+    if (rows <= maxRows) { details.open = true; return; }
+    details.classList.add('dv-print-omitted');
+    // Say what was left out and where to find it, so no reader wonders what is missing.
+    const summary = details.querySelector('summary');
+    const note = document.createElement('p');
+    note.className = 'dv-print-note';
+    note.textContent = (summary ? summary.textContent.trim() : 'Data table') + ` (${rows} rows): not printed; `
+      + 'it is in the online book and in the data package.';
+    details.after(note);
   });
   return document.querySelectorAll('figure.dv-chart').length;
 }
