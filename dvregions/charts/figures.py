@@ -183,11 +183,33 @@ def coverage_matrix(coverage: pd.DataFrame) -> alt.Chart:
     return (cells + text).properties(width=alt.Step(64), height=alt.Step(28))
 
 
+def shown_areas(table: pd.DataFrame, by: str, limit: int = MAX_AREAS) -> list[str]:
+    """The areas a chart shows: all of them, or the ``limit`` largest when there are more.
+
+    The one place that picks them, so a chart and its description name the same areas.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Rows with an ``area`` column; an area may have several rows (e.g. one per year).
+    by : str
+        Column ranking the areas; an area counts with its largest absolute value.
+    limit : int
+        Most areas shown.
+
+    Returns
+    -------
+    list of str
+        Area names, largest first; ties are broken by area name, so the choice never depends
+        on row order.
+    """
+    sizes = table[by].abs().groupby(table["area"]).max().rename("size").reset_index()
+    ranked = sizes.sort_values(["size", "area"], ascending=[False, True], kind="stable")
+    return ranked["area"].head(limit).tolist()
+
+
 def _limit_areas(data: pd.DataFrame, by: str, limit: int) -> pd.DataFrame:
-    if data["area"].nunique() <= limit:
-        return data
-    keep = data.groupby("area")[by].max().abs().nlargest(limit).index
-    return data[data["area"].isin(keep)]
+    return data[data["area"].isin(shown_areas(data, by, limit))]
 
 
 def orders_dumbbell(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
