@@ -1,11 +1,21 @@
 """``python -m dvregions build``: execute the notebooks whose inputs changed, then build the book.
 
-A notebook's inputs are its code cells (source and kernel name), the package code and
-the data files it read the last time it ran. Their hashes are stored in the notebook's
-own metadata (``metadata["dvregions"]["inputs"]``), so a fresh clone knows which
-notebooks are up to date without any cache folder. Data files are recorded while the
-notebook runs, through the inputs log (:mod:`dvregions.inputs_log`, which defines the
-environment variable the kernel inherits).
+A notebook's inputs are its code cells (source and kernel name), the package modules its
+kernel imported and the data files it read, the last time it ran. Their hashes are stored in
+the notebook's own metadata, so a fresh clone knows which notebooks are up to date without
+any cache folder::
+
+    metadata["dvregions"]["inputs"] = {
+        "code": "<sha256 of kernel name and code sources>",
+        "modules": {"dvregions/analysis.py": "<sha256>", ...},  # package files the kernel imported
+        "data": {"data/regions.csv": "<sha256>", ...},          # data files the notebook read
+    }
+
+Both lists are recorded while the notebook runs, through the inputs log
+(:mod:`dvregions.inputs_log`): the loader logs data reads, and a last cell the build does not
+store prints the kernel's imported modules. A module no notebook imports (the Sphinx
+extensions, the command line, this build tool) is no notebook's input, so editing it
+re-executes nothing; editing a module re-executes exactly the notebooks that imported it.
 
 The HTML is then built by Sphinx in this process, with the same configuration as
 ``jupyter-book build <root> -W -n --keep-going``. Sphinx re-reads only pages whose source
@@ -35,14 +45,10 @@ METADATA_KEY = "dvregions"
 KERNEL_NAME = "python3"
 DEFAULT_NOTEBOOK_GLOBS: tuple[str, ...] = ("notebooks/*.ipynb",)
 DEFAULT_PACKAGE_GLOBS: tuple[str, ...] = ("dvregions/**/*.py",)
-# The build tool, the command-line dispatcher and the print edition never run inside a notebook
-# nor inside Sphinx, so editing them must not re-execute or re-render every chapter.
-PACKAGE_EXCLUDE: frozenset[str] = frozenset({"dvregions/build.py", "dvregions/__main__.py", "dvregions/pdf.py"})
-# Modules no notebook imports: they shape the rendered HTML or the command line, not the outputs,
-# so changing them re-renders pages but re-executes no notebook.
-NOT_NOTEBOOK_INPUTS: frozenset[str] = frozenset({
-    "dvregions/sphinx_ext.py", "dvregions/sphinx_page.py", "dvregions/cli_validate.py", "dvregions/localweb.py",
-})
+"""Package files: a notebook's input when its kernel imported them."""
+# The build tool, the command-line dispatcher and the print edition run neither in a kernel nor in
+# Sphinx, so editing them must not make Sphinx re-read every page.
+RENDER_EXCLUDE: frozenset[str] = frozenset({"dvregions/build.py", "dvregions/__main__.py", "dvregions/pdf.py"})
 DEFAULT_TIMEOUT = 600
 
 
@@ -81,8 +87,8 @@ def code_fingerprint(nb: dict) -> str:
 
 
 def package_files(root: Path, globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS,
-                  exclude: frozenset[str] = PACKAGE_EXCLUDE | NOT_NOTEBOOK_INPUTS) -> list[Path]:
-    """Package source files that notebooks may import, sorted by relative path."""
+                  exclude: frozenset[str] = frozenset()) -> list[Path]:
+    """Package source files (less ``exclude``, relative paths), sorted by relative path."""
     files = {path for pattern in globs for path in root.glob(pattern) if path.is_file()}
     files = {path for path in files if rel_path(path, root) not in exclude}
     files = {path for path in files if "__pycache__" not in path.parts}
@@ -90,7 +96,7 @@ def package_files(root: Path, globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS,
 
 
 def package_fingerprint(root: Path, globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS,
-                        exclude: frozenset[str] = PACKAGE_EXCLUDE | NOT_NOTEBOOK_INPUTS) -> str:
+                        exclude: frozenset[str] = RENDER_EXCLUDE) -> str:
     """One hash over the relative paths and contents of the package files."""
     lines = [f"{rel_path(path, root)}\t{sha256_file(path)}" for path in package_files(root, globs, exclude)]
     return sha256_bytes("\n".join(lines).encode("utf-8"))
@@ -109,6 +115,43 @@ def data_fingerprint(root: Path, paths: Iterable[Path]) -> dict[str, str]:
     """``{relative path: sha256}`` for the data files a notebook read, sorted by path."""
     hashes = {rel_path(path, root): sha256_file(path) for path in paths if Path(path).is_file()}
     return dict(sorted(hashes.items()))
+
+
+def module_fingerprint(root: Path, imported: Iterable[Path],
+                       package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS) -> dict[str, str]:
+    """``{relative path: sha256}`` for the package files among the modules a kernel imported.
+
+    Parameters
+    ----------
+    root
+        The book root; paths are stored relative to it.
+    imported
+        Files of every module the kernel imported (:func:`dvregions.inputs_log.imported_files`).
+    package_globs
+        Which files under ``root`` are package files; other imported files (the standard
+        library, installed libraries) are not recorded.
+
+    Returns
+    -------
+    dict
+        Hashes sorted by path.
+    """
+    package = {path.resolve() for path in package_files(root, package_globs)}
+    hashes = {rel_path(path, root): sha256_file(path)
+              for path in {Path(name).resolve() for name in imported} if path in package}
+    return dict(sorted(hashes.items()))
+
+
+def _file_reasons(root: Path, kind: str, recorded: dict[str, str]) -> list[str]:
+    """Reasons from files recorded with their hashes: each one missing or changed."""
+    reasons = []
+    for rel, sha in sorted(recorded.items()):
+        path = Path(rel) if Path(rel).is_absolute() else root / rel
+        if not path.is_file():
+            reasons.append(f"{kind} {rel} missing")
+        elif sha256_file(path) != sha:
+            reasons.append(f"{kind} {rel} changed")
+    return reasons
 
 
 # --------------------------------------------------------------------------- staleness
@@ -139,7 +182,7 @@ def stored_inputs(nb: dict) -> dict | None:
     return nb.get("metadata", {}).get(METADATA_KEY, {}).get("inputs")
 
 
-def staleness_reasons(nb: dict, root: Path, package_sha: str) -> list[str]:
+def staleness_reasons(nb: dict, root: Path) -> list[str]:
     """Why ``nb`` must run again; empty when its stored outputs are up to date."""
     inputs = stored_inputs(nb)
     if not inputs:
@@ -147,14 +190,10 @@ def staleness_reasons(nb: dict, root: Path, package_sha: str) -> list[str]:
     reasons = []
     if inputs.get("code") != code_fingerprint(nb):
         reasons.append("code changed")
-    if inputs.get("package") != package_sha:
-        reasons.append("package changed")
-    for rel, sha in sorted(inputs.get("data", {}).items()):
-        path = Path(rel) if Path(rel).is_absolute() else root / rel
-        if not path.is_file():
-            reasons.append(f"data file {rel} missing")
-        elif sha256_file(path) != sha:
-            reasons.append(f"data file {rel} changed")
+    if "modules" not in inputs:
+        reasons.append("imported modules not recorded")
+    reasons += _file_reasons(root, "module", inputs.get("modules", {}))
+    reasons += _file_reasons(root, "data file", inputs.get("data", {}))
     return reasons
 
 
@@ -163,14 +202,17 @@ def notebook_statuses(
     notebooks: Sequence[Path] | None = None,
     package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS,
 ) -> list[NotebookStatus]:
-    """Status of every notebook (stale or not), reading files only."""
+    """Status of every notebook (stale or not), reading files only.
+
+    ``package_globs`` is accepted for symmetry with execution: staleness checks the modules
+    each notebook recorded, whatever the globs were when it ran.
+    """
     root = Path(root).resolve()
     notebooks = find_notebooks(root) if notebooks is None else [Path(p).resolve() for p in notebooks]
-    package_sha = package_fingerprint(root, package_globs)
     statuses = []
     for path in notebooks:
         nb = json.loads(path.read_text(encoding="utf-8"))
-        statuses.append(NotebookStatus(path, rel_path(path, root), staleness_reasons(nb, root, package_sha)))
+        statuses.append(NotebookStatus(path, rel_path(path, root), staleness_reasons(nb, root)))
     return statuses
 
 
@@ -194,6 +236,7 @@ class ExecutionResult:
     seconds: float
     written: bool = False
     data_files: list[str] = field(default_factory=list)
+    modules: list[str] = field(default_factory=list)
     error: str | None = None
 
 
@@ -234,12 +277,14 @@ def write_if_changed(path: Path, text: str) -> bool:
 def execute_notebook(
     path: Path,
     root: Path,
-    package_sha: str,
+    package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS,
     timeout: int = DEFAULT_TIMEOUT,
     quiet: bool = False,
 ) -> ExecutionResult:
     """Run one notebook in a fresh kernel; store outputs and fingerprint if they changed.
 
+    After the last cell, a cell that is not stored asks the kernel which modules it imported;
+    the package files among them (``package_globs``) are recorded as inputs.
     On error the file is left untouched and the error text is returned.
     """
     import nbformat
@@ -252,6 +297,8 @@ def execute_notebook(
         print(f"[start] {rel}", flush=True)
     start = time.perf_counter()
     nb = nbformat.read(path, as_version=4)
+    probe = nbformat.v4.new_code_cell(inputs_log.IMPORTED_FILES_CODE)
+    nb.cells.append(probe)
     with tempfile.TemporaryDirectory(prefix="dvregions-inputs-") as tmp:
         log_path = Path(tmp) / "inputs.log"
         log_path.touch()
@@ -267,16 +314,19 @@ def execute_notebook(
                     resources={"metadata": {"path": str(path.parent)}},
                 )
                 client.execute()
+            imported = inputs_log.imported_files(probe.outputs)
         except Exception as exc:  # noqa: BLE001 - any failure must fail the build, with its text
             return ExecutionResult(rel, time.perf_counter() - start, error=f"{type(exc).__name__}: {exc}")
         data_paths = inputs_log.read_log(log_path)
+    nb.cells.remove(probe)
     renumber_execution_counts(nb)
     data = data_fingerprint(root, data_paths)
+    modules = module_fingerprint(root, imported, package_globs)
     meta = dict(nb.metadata.get(METADATA_KEY, {}))
-    meta["inputs"] = {"code": code_fingerprint(nb), "package": package_sha, "data": data}
+    meta["inputs"] = {"code": code_fingerprint(nb), "modules": modules, "data": data}
     nb.metadata[METADATA_KEY] = meta
     written = write_if_changed(path, notebook_text(nb))
-    return ExecutionResult(rel, time.perf_counter() - start, written, list(data))
+    return ExecutionResult(rel, time.perf_counter() - start, written, list(data), list(modules))
 
 
 def execute_notebooks(
@@ -292,7 +342,7 @@ def execute_notebooks(
     from multiprocessing import get_context
 
     root = Path(root).resolve()
-    package_sha = package_fingerprint(root, package_globs)
+    package_globs = tuple(package_globs)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
     results: list[ExecutionResult] = []
 
@@ -306,11 +356,11 @@ def execute_notebooks(
 
     if jobs == 1:
         for path in paths:
-            report(execute_notebook(path, root, package_sha, timeout, quiet))
+            report(execute_notebook(path, root, package_globs, timeout, quiet))
         return results
     # spawn: a clean interpreter per worker, whatever state the parent has.
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(execute_notebook, path, root, package_sha, timeout, quiet) for path in paths]
+        futures = [pool.submit(execute_notebook, path, root, package_globs, timeout, quiet) for path in paths]
         for future in as_completed(futures):
             report(future.result())
     return results
@@ -339,7 +389,7 @@ def render_fingerprint(root: Path, package_globs: Iterable[str] = DEFAULT_PACKAG
             versions.append(f"{name}=={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name} missing")
-    package = package_fingerprint(root, package_globs, exclude=PACKAGE_EXCLUDE)  # Sphinx extensions included
+    package = package_fingerprint(root, package_globs, exclude=RENDER_EXCLUDE)  # Sphinx extensions included
     return sha256_bytes("\n".join([package, *versions]).encode("utf-8"))
 
 
@@ -412,7 +462,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--package-glob",
         action="append",
         default=None,
-        help=f"package files that are notebook inputs (default: {' '.join(DEFAULT_PACKAGE_GLOBS)})",
+        help=f"package files: a notebook's inputs when it imports them (default: {' '.join(DEFAULT_PACKAGE_GLOBS)})",
     )
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="less output (Sphinx warnings and one line per executed notebook)")

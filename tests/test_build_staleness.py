@@ -2,7 +2,9 @@
 
 The fixture (tests/fixtures/staleness) has three notebooks: ``a`` reads data/x.csv, ``b``
 reads data/x.csv and data/y.csv, ``c`` reads nothing. They read through a stand-in loader
-that honours the same inputs-log contract (:mod:`dvregions.inputs_log`) as the book's data loader.
+(``fixturepkg.loader``, imported by ``a`` and ``b`` only) that honours the same inputs-log
+contract (:mod:`dvregions.inputs_log`) as the book's data loader. ``fixturepkg.pages`` stands in
+for a page-only module: no notebook imports it.
 """
 
 from __future__ import annotations
@@ -130,10 +132,67 @@ def test_code_change_reruns_that_notebook(book: Path) -> None:
     assert data_read(book, C) == []
 
 
-def test_package_change_reruns_every_notebook(book: Path) -> None:
-    loader = book / "fixturepkg" / "loader.py"
-    loader.write_text(loader.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
-    assert stale(book) == {A: ["package changed"], B: ["package changed"], C: ["package changed"]}
+def modules_imported(root: Path, rel: str) -> list[str]:
+    """Package modules listed in a notebook's stored fingerprint."""
+    return sorted(build.stored_inputs(load(root / rel))["modules"])
+
+
+def append_comment(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+
+
+def test_fingerprint_records_the_modules_the_kernel_imported(book: Path) -> None:
+    loader = ["fixturepkg/__init__.py", "fixturepkg/loader.py"]
+    assert (modules_imported(book, A), modules_imported(book, B), modules_imported(book, C)) == (loader, loader, [])
+    # recorded afresh by each execution, from the kernel, not from a list kept by hand
+    (book / "data" / "x.csv").write_text("region,value\nnorth,4\nsouth,5\n", encoding="utf-8")
+    assert rebuild(book) == [A, B]
+    assert (modules_imported(book, A), modules_imported(book, B)) == (loader, loader)
+
+
+def test_change_to_module_no_notebook_imports_executes_nothing(book: Path) -> None:
+    append_comment(book / "fixturepkg" / "pages.py")
+    assert stale(book) == {}
+    before = mtimes(book)
+    assert rebuild(book) == []
+    assert mtimes(book) == before
+
+
+def test_new_module_no_notebook_imports_executes_nothing(book: Path) -> None:
+    (book / "fixturepkg" / "cli.py").write_text('"""A new command."""\n', encoding="utf-8")
+    assert stale(book) == {}
+
+
+def test_imported_module_change_reruns_exactly_its_importers(book: Path) -> None:
+    append_comment(book / "fixturepkg" / "loader.py")
+    reason = ["module fixturepkg/loader.py changed"]
+    assert stale(book) == {A: reason, B: reason}
+    assert rebuild(book) == [A, B]
+    assert stale(book) == {}
+
+
+def test_deleted_imported_module_reruns_its_importers(book: Path) -> None:
+    (book / "fixturepkg" / "__init__.py").unlink()
+    reason = ["module fixturepkg/__init__.py missing"]
+    assert stale(book) == {A: reason, B: reason}
+
+
+def test_fingerprint_without_module_record_is_stale(book: Path) -> None:
+    """A notebook stored by a build that did not record imported modules runs once more."""
+    nb = load(book / C)
+    inputs = nb["metadata"]["dvregions"]["inputs"]
+    del inputs["modules"]
+    inputs["package"] = "0" * 64  # the one hash over all package files that older builds stored
+    (book / C).write_text(json.dumps(nb, indent=1) + "\n", encoding="utf-8")
+    assert stale(book) == {C: ["imported modules not recorded"]}
+
+
+def test_imported_files_needs_one_json_list() -> None:
+    printed = [{"output_type": "stream", "name": "stdout", "text": '["/a.py",\n'},
+               {"output_type": "stream", "name": "stdout", "text": ' "/b.py"]\n'}]
+    assert inputs_log.imported_files(printed) == [Path("/a.py"), Path("/b.py")]
+    with pytest.raises(ValueError, match="no JSON list"):
+        inputs_log.imported_files([{"output_type": "error", "ename": "NameError"}])
 
 
 def test_no_change_run_writes_no_file(book: Path) -> None:
@@ -241,17 +300,33 @@ def test_end_to_end_check_execute_and_render(book: Path) -> None:
         k: v for k, v in before.items() if not k.startswith("_build")}
 
 
-def test_sphinx_extension_change_rerenders_but_executes_nothing(tmp_path: Path) -> None:
-    """The page-level extensions shape HTML only: editing them re-reads pages, re-runs no notebook."""
+def test_sphinx_extension_change_rerenders(tmp_path: Path) -> None:
+    """The page-level extensions shape HTML: editing them re-reads every page; the build tool does not."""
     root = tmp_path / "repo"
     shutil.copytree(Path(__file__).resolve().parents[1] / "dvregions", root / "dvregions",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    notebook_inputs = build.package_fingerprint(root)
     render_inputs = build.render_fingerprint(root)
-    page = root / "dvregions" / "sphinx_page.py"
-    page.write_text(page.read_text(encoding="utf-8") + "\n# a page fix\n", encoding="utf-8")
-    assert build.package_fingerprint(root) == notebook_inputs
+    append_comment(root / "dvregions" / "build.py")
+    assert build.render_fingerprint(root) == render_inputs
+    append_comment(root / "dvregions" / "sphinx_page.py")
     assert build.render_fingerprint(root) != render_inputs
-    chart_code = root / "dvregions" / "charts" / "figures.py"
-    chart_code.write_text(chart_code.read_text(encoding="utf-8") + "\n# a chart fix\n", encoding="utf-8")
-    assert build.package_fingerprint(root) != notebook_inputs
+
+
+PAGE_ONLY = ["dvregions/__main__.py", "dvregions/build.py", "dvregions/cli_validate.py", "dvregions/localweb.py",
+             "dvregions/sphinx_ext.py", "dvregions/sphinx_page.py"]
+
+
+def test_chapter_imports_leave_page_only_modules_out() -> None:
+    """What the chapters import (the book helpers and every chart module) pulls in no page-only module.
+
+    The probe is the one the build runs in each kernel, here in a fresh interpreter.
+    """
+    repo = Path(__file__).resolve().parents[1]
+    imports = "import dvregions.book, dvregions.charts.across, dvregions.charts.convention, dvregions.charts.figures\n"
+    done = subprocess.run([sys.executable, "-c", imports + inputs_log.IMPORTED_FILES_CODE], capture_output=True,
+                          text=True, timeout=120, cwd=repo, check=True)
+    printed = [{"output_type": "stream", "name": "stdout", "text": done.stdout}]
+    modules = build.module_fingerprint(repo, inputs_log.imported_files(printed))
+    assert "dvregions/charts/figures.py" in modules
+    assert sorted(set(modules) & set(PAGE_ONLY)) == []
+    assert all((repo / rel).is_file() for rel in PAGE_ONLY)  # the names above are real files

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import altair as alt
+import pandas as pd
 import pytest
 
 from dvregions import analysis, data
@@ -152,3 +154,63 @@ class TestNationalScale:
 
     def test_default_row_limit_not_lifted(self):
         assert alt.data_transformers.options.get("max_rows", 5000) == 5000
+
+
+def drawn_areas(spec: dict) -> set[str]:
+    """Areas in a chart's data, without the "(level)" some charts append to the name."""
+    rows = [row for values in spec.get("datasets", {}).values() for row in values]
+    return {row["area"].split(" (")[0] for row in rows if "area" in row}
+
+
+DESCRIBED = {  # how each cross-region description names an area, as a pattern with the name as group 1
+    "orders_by_year": r"(?<=\. )([^.:]+?) \([a-z ]+\): \d+ to \d+\.",
+    "violation_rates": r"(?<=\. )([^.:]+?) \d{4}: \d+ violations",
+    "change_ratios": r"(?<=\. )([^.:]+?): ratio ",
+}
+
+
+def change_sizes(orders: pd.DataFrame) -> pd.Series:
+    changes = analysis.year_changes(orders)
+    return changes.set_index("area")["change"].abs()
+
+
+def rate_sizes(orders: pd.DataFrame) -> pd.Series:
+    rates = analysis.violation_rates(orders)
+    return rates[rates["year"].isin(sorted(rates["year"].unique())[-2:])].groupby("area")["orders_imposed"].max()
+
+
+SIZES = {"orders_by_year": change_sizes, "violation_rates": rate_sizes, "change_ratios": change_sizes}
+"""What each cross-region chart ranks areas by when it cannot show them all."""
+
+
+def limits_at_ties(sizes: pd.Series) -> list[int]:
+    """Limits up to MAX_AREAS at which the last area shown ties with the first one left out."""
+    ordered = sizes.sort_values(ascending=False).tolist()
+    return [k for k in range(1, min(figures.MAX_AREAS, len(ordered) - 1) + 1) if ordered[k - 1] == ordered[k]]
+
+
+class TestDescribedAreasAreDrawn:
+    @pytest.mark.parametrize("chart", across.CHARTS, ids=lambda f: f.__name__)
+    def test_at_national_scale(self, national, chart):
+        """With more areas than a chart shows, its text alternative names exactly the areas it draws.
+
+        Checked at the default limit and at every smaller one where areas tie at the cut, since
+        which of them are shown then depends on how ties are broken.
+        """
+        enable_theme()
+        limits = [figures.MAX_AREAS, *limits_at_ties(SIZES[chart.__name__](national.orders))]
+        for limit in limits:
+            spec = chart(national.orders, limit).to_dict()
+            described = set(re.findall(DESCRIBED[chart.__name__], spec["description"]))
+            assert len(drawn_areas(spec)) == limit
+            assert described == drawn_areas(spec), f"limit {limit}"
+
+    @pytest.mark.parametrize("chart", across.CHARTS, ids=lambda f: f.__name__)
+    def test_on_the_annex(self, dataset, chart):
+        spec = chart(dataset.orders).to_dict()
+        assert set(re.findall(DESCRIBED[chart.__name__], spec["description"])) == drawn_areas(spec)
+
+    def test_ties_are_broken_by_area_name(self):
+        table = pd.DataFrame({"area": ["b", "c", "a", "d"], "size": [5, 3, 3, 3]})
+        assert figures.shown_areas(table, "size", 2) == ["b", "a"]
+        assert figures.shown_areas(table, "size", 4) == ["b", "a", "c", "d"]

@@ -14,6 +14,12 @@ from dvregions import analysis
 from dvregions.charts import figures, layers
 
 
+def _largest_changes(changes: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The rows of the areas the change charts draw (:func:`figures.shown_areas`), largest change first."""
+    sized = changes.assign(size=changes["change"].abs())
+    return sized[sized["area"].isin(figures.shown_areas(sized, "size", limit))].nlargest(limit, "size")
+
+
 def _shown(table: pd.DataFrame, limit: int) -> str:
     areas = table["area"].nunique()
     return "" if areas <= limit else f"; the {limit} areas with the largest values of {areas} shown"
@@ -38,7 +44,7 @@ def orders_by_year(orders: pd.DataFrame, limit: int = figures.MAX_AREAS) -> alt.
     """Orders imposed in the two latest years, per area, grouped by level."""
     changes = analysis.year_changes(orders)
     earlier, later = int(changes["earlier_year"].iloc[0]), int(changes["later_year"].iloc[0])
-    shown = changes.assign(size=changes["change"].abs()).nlargest(limit, "size")
+    shown = _largest_changes(changes, limit)
     return layers.finish(
         figures.orders_dumbbell(changes, limit),
         title=verdict_title(changes, "orders"),
@@ -57,7 +63,7 @@ def violation_rates(orders: pd.DataFrame, limit: int = figures.MAX_AREAS) -> alt
     rates = analysis.violation_rates(orders)
     latest = sorted(rates["year"].unique())[-2:]
     rates = rates[rates["year"].isin(latest)]
-    shown = rates[rates["area"].isin(rates.groupby("area")["orders_imposed"].max().nlargest(limit).index)]
+    shown = rates[rates["area"].isin(figures.shown_areas(rates, "orders_imposed", limit))]
     stated = sorted(set(rates.loc[rates["counted"] != analysis.NOT_STATED, "area"]))
     says = (f"only {' and '.join(stated)} {'says' if len(stated) == 1 else 'say'} what it counts" if stated
             else "no area says what it counts")
@@ -78,7 +84,7 @@ def change_ratios(orders: pd.DataFrame, limit: int = figures.MAX_AREAS) -> alt.V
     """Ratio of orders in the latest year to the year before, with exact 95% intervals and the adjusted verdict."""
     changes = analysis.year_changes(orders)
     earlier, later = int(changes["earlier_year"].iloc[0]), int(changes["later_year"].iloc[0])
-    shown = changes.assign(size=changes["change"].abs()).nlargest(limit, "size")
+    shown = _largest_changes(changes, limit)
     return layers.finish(
         figures.change_ratios(changes, limit),
         title=verdict_title(changes, "orders"),

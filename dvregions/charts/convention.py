@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dvregions.charts.theme import INK, MUTED, SEQUENTIAL, WIDTH
+from dvregions.charts.theme import INK, MUTED, PAPER, SEQUENTIAL, WIDTH
 
 LINK_LABELS = {"primary": "Primary link", "related only": "Related links only"}
 MAX_COUNT_COLOUR = len(SEQUENTIAL) - 1
@@ -40,8 +40,8 @@ def cells(base: alt.Chart) -> alt.Chart:
         color=alt.condition(primary, alt.Color("initiatives:Q", title="Initiatives (primary link)",
                                                scale=alt.Scale(range=SEQUENTIAL[1:], domainMin=1),
                                                legend=alt.Legend(orient="bottom", tickMinStep=1, format="d")),
-                            alt.value("white")),
-        stroke=alt.condition(related, alt.value(MUTED), alt.value("white")),
+                            alt.value(PAPER)),
+        stroke=alt.condition(related, alt.value(MUTED), alt.value(PAPER)),
         opacity=alt.condition("datum.link == 'none'", alt.value(0), alt.value(1)),
     )
 
@@ -50,7 +50,7 @@ def count_labels(base: alt.Chart, dark_from: int = 4) -> alt.Chart:
     """The number of initiatives printed in each reached cell; white on the darkest fills."""
     return base.transform_filter("datum.initiatives > 0").mark_text(fontSize=11).encode(
         text=alt.Text("initiatives:Q", format="d"),
-        color=alt.condition(f"datum.link == 'primary' && datum.initiatives >= {dark_from}", alt.value("white"),
+        color=alt.condition(f"datum.link == 'primary' && datum.initiatives >= {dark_from}", alt.value(PAPER),
                             alt.value(INK)))
 
 
@@ -90,7 +90,7 @@ def article_region_matrix(matrix: pd.DataFrame, region_order: list[str], group_o
 
 def theme_cells(base: alt.Chart) -> alt.Chart:
     """Cells of the theme matrix, darker for more initiatives."""
-    return base.mark_rect(stroke="white", strokeWidth=1).encode(
+    return base.mark_rect(stroke=PAPER, strokeWidth=1).encode(
         color=alt.Color("initiatives:Q", title="Initiatives", scale=alt.Scale(range=SEQUENTIAL[1:], domainMin=1),
                         legend=alt.Legend(orient="bottom", tickMinStep=1, format="d")))
 
@@ -99,7 +99,7 @@ def theme_counts(base: alt.Chart, dark_from: int = 5) -> alt.Chart:
     """The number of initiatives in each cell; white on the darkest fills."""
     return base.mark_text().encode(
         text=alt.Text("initiatives:Q", format="d"),
-        color=alt.condition(f"datum.initiatives >= {dark_from}", alt.value("white"), alt.value(INK)))
+        color=alt.condition(f"datum.initiatives >= {dark_from}", alt.value(PAPER), alt.value(INK)))
 
 
 def theme_matrix_with_articles(matrix: pd.DataFrame, theme_order: list[str], region_order: list[str]) -> alt.Chart:

@@ -13,7 +13,25 @@ import pandas as pd
 
 from dvregions import analysis
 from dvregions.charts.layers import value_labels
-from dvregions.charts.theme import INK, LEVEL_COLOURS, LEVEL_SHAPES, MEASURE_COLOURS, WIDTH, YEAR_COLOURS
+from dvregions.charts.theme import (
+    BEYOND_CHANCE_COLOUR,
+    EARLIER_YEAR,
+    INK,
+    LATER_YEAR,
+    LEVEL_TINTS,
+    MEASURE_COLOURS,
+    MUTED,
+    NEUTRAL,
+    NOT_STATED_TINT,
+    PAPER,
+    PART_FILL,
+    SEQUENTIAL,
+    SEVERAL_LEVELS_TINT,
+    WHOLE_FILL,
+    WHOLE_STROKE,
+    WIDTH,
+    WITHIN_CHANCE_COLOUR,
+)
 
 ROW_HEADER = alt.Header(labelOrient="top", labelAnchor="start", labelAngle=0, labelFontWeight="bold",
                         labelPadding=4)
@@ -29,9 +47,12 @@ def _scale(mapping: dict[str, str], labels: dict[str, str] | None = None) -> alt
 
 
 MEASURE_SCALE = _scale(MEASURE_COLOURS, analysis.MEASURE_LABELS)
-LEVEL_COLOUR_SCALE = _scale(LEVEL_COLOURS, analysis.LEVEL_LABELS)
-LEVEL_SHAPE_SCALE = _scale(LEVEL_SHAPES, analysis.LEVEL_LABELS)
-YEAR_SCALE = _scale(YEAR_COLOURS)
+
+
+def _year_scales(earlier: str, later: str) -> tuple[alt.Scale, alt.Scale]:
+    """Colour and shape scales for two years: the earlier always orange circles, the later blue squares."""
+    return (alt.Scale(domain=[earlier, later], range=[EARLIER_YEAR, LATER_YEAR]),
+            alt.Scale(domain=[earlier, later], range=["circle", "square"]))
 
 
 NOT_STATED = "not stated"
@@ -78,7 +99,7 @@ def region_figures(orders: pd.DataFrame, region_id: str) -> alt.Chart:
     bars = base.mark_bar().transform_filter("datum.stated")
     labels = base.mark_text(align="left", baseline="middle", dx=4).encode(
         text="label:N",
-        color=alt.condition("datum.stated", alt.value(INK), alt.value("#595959")))
+        color=alt.condition("datum.stated", alt.value(INK), alt.value(MUTED)))
     layered = (bars + labels).properties(width=WIDTH - 120)
     if data["area"].nunique() == 1:
         return layered
@@ -122,9 +143,9 @@ def parts_of_wholes(orders: pd.DataFrame, areas: pd.DataFrame, region_id: str,
                alt.Tooltip("whole_value:Q", title="Whole region"),
                alt.Tooltip("share:Q", title="Municipality's share", format=".0%")]
     base = alt.Chart(data).encode(y=alt.Y("year:N", title=None), tooltip=tooltip)
-    whole = base.mark_bar(color="#c6dbef", stroke="#2171b5", strokeWidth=1).encode(
+    whole = base.mark_bar(color=WHOLE_FILL, stroke=WHOLE_STROKE, strokeWidth=1).encode(
         x=alt.X("whole_value:Q", title=f"{analysis.MEASURE_LABELS[measure]} in the year"))
-    part = base.mark_bar(color="#08306b", height=10).encode(x="part_value:Q")
+    part = base.mark_bar(color=PART_FILL, height=10).encode(x="part_value:Q")
     labels = base.mark_text(align="left", dx=4).encode(
         x="whole_value:Q", text=alt.Text("label:N")).transform_calculate(
         label="datum.part + ' ' + datum.part_value + ' of ' + datum.whole_value")
@@ -132,13 +153,12 @@ def parts_of_wholes(orders: pd.DataFrame, areas: pd.DataFrame, region_id: str,
             .facet(row=alt.Row("whole:N", title=None, header=ROW_HEADER)))
 
 
-COVERAGE_CELLS = {  # light tints keep dark text readable; the text names the level, so colour is a second cue
-    "Municipality": ("#a6cee3", "Mun."),
-    "Group of municipalities": ("#b2df8a", "Group"),
-    "Centrumgemeente region": ("#e7c0da", "Region"),
-    "Province": ("#fdbf6f", "Prov."),
-    "Several levels": ("#cccccc", "Mixed"),
-    "Not stated": ("#f7f7f7", "–"),
+_LEVEL_ABBREVIATIONS = {"municipality": "Mun.", "municipality_group": "Group", "centrumgemeente_region": "Region",
+                        "province": "Prov."}
+COVERAGE_CELLS = {  # the theme's light tints keep the dark text readable; the text names the level
+    **{analysis.LEVEL_LABELS[level]: (LEVEL_TINTS[level], short) for level, short in _LEVEL_ABBREVIATIONS.items()},
+    "Several levels": (SEVERAL_LEVELS_TINT, "Mixed"),
+    "Not stated": (NOT_STATED_TINT, "–"),
 }
 
 
@@ -155,7 +175,7 @@ def coverage_matrix(coverage: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("level_label:N", title="Level"), alt.Tooltip("areas:N", title="Areas"),
                  alt.Tooltip("figures:Q", title="Figures stated")],
     )
-    cells = base.mark_rect(stroke="#8c8c8c", strokeWidth=0.5).encode(
+    cells = base.mark_rect(stroke=NEUTRAL, strokeWidth=0.5).encode(
         color=alt.Color("level_label:N", title="Level of the figure",
                         scale=alt.Scale(domain=list(COVERAGE_CELLS), range=[v[0] for v in COVERAGE_CELLS.values()]),
                         legend=alt.Legend(orient="top", columns=3)))
@@ -163,11 +183,33 @@ def coverage_matrix(coverage: pd.DataFrame) -> alt.Chart:
     return (cells + text).properties(width=alt.Step(64), height=alt.Step(28))
 
 
+def shown_areas(table: pd.DataFrame, by: str, limit: int = MAX_AREAS) -> list[str]:
+    """The areas a chart shows: all of them, or the ``limit`` largest when there are more.
+
+    The one place that picks them, so a chart and its description name the same areas.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Rows with an ``area`` column; an area may have several rows (e.g. one per year).
+    by : str
+        Column ranking the areas; an area counts with its largest absolute value.
+    limit : int
+        Most areas shown.
+
+    Returns
+    -------
+    list of str
+        Area names, largest first; ties are broken by area name, so the choice never depends
+        on row order.
+    """
+    sizes = table[by].abs().groupby(table["area"]).max().rename("size").reset_index()
+    ranked = sizes.sort_values(["size", "area"], ascending=[False, True], kind="stable")
+    return ranked["area"].head(limit).tolist()
+
+
 def _limit_areas(data: pd.DataFrame, by: str, limit: int) -> pd.DataFrame:
-    if data["area"].nunique() <= limit:
-        return data
-    keep = data.groupby("area")[by].max().abs().nlargest(limit).index
-    return data[data["area"].isin(keep)]
+    return data[data["area"].isin(shown_areas(data, by, limit))]
 
 
 def orders_dumbbell(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
@@ -183,15 +225,13 @@ def orders_dumbbell(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
     tooltip = [alt.Tooltip("area:N", title="Area"), alt.Tooltip("level_label:N", title="Level"),
                alt.Tooltip("year:N", title="Year"), alt.Tooltip("orders:Q", title="Orders imposed"),
                alt.Tooltip("change:Q", title="Change", format="+d")]
-    rule = alt.Chart(points).mark_rule(color="#8c8c8c", strokeWidth=2).encode(
+    colours, shapes = _year_scales(earlier, later)
+    rule = alt.Chart(points).mark_rule(color=NEUTRAL, strokeWidth=2).encode(
         x=alt.X("min(orders):Q", title="Orders imposed in the year"), x2="max(orders):Q", y=y)
     dots = alt.Chart(points).mark_point(size=110, filled=True, opacity=1).encode(
         x="orders:Q", y=y, tooltip=tooltip,
-        color=alt.Color("year:N", title="Year", scale=alt.Scale(domain=[earlier, later],
-                                                                range=[YEAR_COLOURS.get(earlier, "#E69F00"),
-                                                                       YEAR_COLOURS.get(later, "#0072B2")])),
-        shape=alt.Shape("year:N", title="Year", scale=alt.Scale(domain=[earlier, later],
-                                                                range=["circle", "square"])))
+        color=alt.Color("year:N", title="Year", scale=colours),
+        shape=alt.Shape("year:N", title="Year", scale=shapes))
     return ((rule + dots).properties(width=WIDTH - 200, height=alt.Step(22))
             .facet(row=alt.Row("level_label:N", title=None, sort=list(analysis.LEVEL_LABELS.values()),
                                header=ROW_HEADER))
@@ -215,14 +255,14 @@ def violation_rate_intervals(rates: pd.DataFrame, limit: int = MAX_AREAS) -> alt
                alt.Tooltip("rate_low:Q", title="95% interval from", format=".2f"),
                alt.Tooltip("rate_high:Q", title="95% interval to", format=".2f"),
                alt.Tooltip("counted:N", title="What the area counts")]
+    colours, shapes = _year_scales(*sorted(data["year"].unique())[-2:])
     base = alt.Chart(data).encode(y=alt.Y("year:N", title=None), tooltip=tooltip)
-    interval = base.mark_rule(strokeWidth=2, color="#595959").encode(
+    interval = base.mark_rule(strokeWidth=2, color=MUTED).encode(
         x=alt.X("rate_low:Q", title="Violations per order imposed (exact 95% Poisson interval)",
                 axis=alt.Axis(format=".2f"), scale=alt.Scale(zero=True)), x2="rate_high:Q")
     point = base.mark_point(filled=True, size=90, opacity=1).encode(
-        x="rate:Q", color=alt.Color("year:N", scale=YEAR_SCALE, title="Year"),
-        shape=alt.Shape("year:N", scale=alt.Scale(domain=list(YEAR_COLOURS), range=["circle", "square"]),
-                        title="Year"))
+        x="rate:Q", color=alt.Color("year:N", scale=colours, title="Year"),
+        shape=alt.Shape("year:N", scale=shapes, title="Year"))
     return ((interval + point).properties(width=WIDTH - 200, height=44)
             .facet(row=alt.Row("area:N", title=None, header=ROW_HEADER),
                    spacing=4))
@@ -255,16 +295,17 @@ def change_ratios(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
     axis = alt.Axis(values=ticks, format="~g")
     base = alt.Chart(data).encode(y=alt.Y("area:N", sort=alt.EncodingSortField("ratio"), title=None),
                                   tooltip=tooltip)
-    no_change = base.mark_rule(color="#1a1a1a", strokeDash=[4, 3]).encode(
+    no_change = base.mark_rule(color=INK, strokeDash=[4, 3]).encode(
         x=alt.X("one:Q", scale=x_scale), y=alt.value(0), y2=alt.value("height")).transform_calculate(one="1")
-    interval = base.mark_rule(strokeWidth=2, color="#595959").encode(
+    interval = base.mark_rule(strokeWidth=2, color=MUTED).encode(
         x=alt.X("ratio_low:Q", scale=x_scale, axis=axis,
                 title="Later year ÷ earlier year (log scale; 1 = no change)"),
         x2="ratio_high:Q")
     point = base.mark_point(filled=True, size=90, opacity=1).encode(
         x=alt.X("ratio:Q", scale=x_scale),
         color=alt.Color("verdict:N", title=None,
-                        scale=alt.Scale(domain=[WITHIN_CHANCE, BEYOND_CHANCE], range=["#8c8c8c", "#D55E00"])),
+                        scale=alt.Scale(domain=[WITHIN_CHANCE, BEYOND_CHANCE],
+                                        range=[WITHIN_CHANCE_COLOUR, BEYOND_CHANCE_COLOUR])),
         shape=alt.Shape("verdict:N", title=None,
                         scale=alt.Scale(domain=[WITHIN_CHANCE, BEYOND_CHANCE], range=["circle", "diamond"])))
     return ((interval + no_change + point).properties(width=WIDTH - 200, height=alt.Step(24))
@@ -284,10 +325,10 @@ def theme_heatmap(matrix: pd.DataFrame, theme_order: list[str], region_order: li
                  alt.Tooltip("descriptions:N", title="What the annex reports"),
                  alt.Tooltip("paragraphs:N", title="Annex paragraph(s)")],
     )
-    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("initiatives:Q", title="Initiatives", scale=alt.Scale(scheme="blues", domainMin=0),
+    cells = base.mark_rect(stroke=PAPER, strokeWidth=1).encode(
+        color=alt.Color("initiatives:Q", title="Initiatives", scale=alt.Scale(range=SEQUENTIAL, domainMin=0),
                         legend=alt.Legend(orient="bottom", tickMinStep=1, format="d")))
     text = base.mark_text().encode(
         text="initiatives:Q",
-        color=alt.condition("datum.initiatives >= 5", alt.value("white"), alt.value("#1a1a1a")))
+        color=alt.condition("datum.initiatives >= 5", alt.value(PAPER), alt.value(INK)))
     return (cells + text).properties(width=alt.Step(52), height=alt.Step(22))

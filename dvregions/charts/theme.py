@@ -1,9 +1,11 @@
 """The book's one chart theme, registered with Altair once.
 
-Colours are the Okabe-Ito palette, safe for the common colour-vision deficiencies; the
-pairs the book contrasts most (2016 against 2017, orders against violations) also differ
-clearly in lightness, so they survive greyscale printing, and charts add a second cue
-(shape, position or label) so that no meaning rests on colour alone.
+Every colour the charts use is named here and nowhere else. Colours are the Okabe-Ito palette,
+safe for the common colour-vision deficiencies; the pairs the book contrasts most (earlier
+against later year, orders against violations) also differ clearly in lightness, so they
+survive greyscale printing, and charts add a second cue (shape, position or label) so that no
+meaning rests on colour alone. Counts use one sequential blue ramp; cells that carry text use
+one set of light tints (:data:`LEVEL_TINTS`).
 """
 
 from __future__ import annotations
@@ -19,24 +21,38 @@ FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 INK = "#1a1a1a"
 MUTED = "#595959"  # 7:1 on white: readable for axis labels and source lines
 GRID = "#e0e0e0"
+PAPER = "white"
+NEUTRAL = "#8c8c8c"  # what a chart shows for context, not for its finding: rules, procedures, "within chance"
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"]
+# Okabe-Ito, by name
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+GREEN = "#009E73"
+VERMILLION = "#D55E00"
+PURPLE = "#CC79A7"
+SKY_BLUE = "#56B4E9"
+BLACK = "#000000"
+OKABE_ITO = [BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY_BLUE, BLACK]
 
-YEAR_COLOURS = {"2016": "#E69F00", "2017": "#0072B2"}  # light orange vs dark blue: distinct in grey too
-MEASURE_COLOURS = {"procedures_started": "#8c8c8c", "orders_imposed": "#0072B2", "violations": "#D55E00"}
-LEVEL_COLOURS = {
-    "municipality": "#0072B2",
-    "municipality_group": "#009E73",
-    "centrumgemeente_region": "#CC79A7",
-    "province": "#D55E00",
-}
-LEVEL_SHAPES = {
-    "municipality": "circle",
-    "municipality_group": "diamond",
-    "centrumgemeente_region": "square",
-    "province": "triangle-up",
-}
+EARLIER_YEAR, LATER_YEAR = ORANGE, BLUE  # light orange vs dark blue: distinct in grey too
+MEASURE_COLOURS = {"procedures_started": NEUTRAL, "orders_imposed": BLUE, "violations": VERMILLION}
+WITHIN_CHANCE_COLOUR, BEYOND_CHANCE_COLOUR = NEUTRAL, VERMILLION  # the adjusted test's verdict
+
 SEQUENTIAL = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]
+"""Light to dark blue, for counts; also the whole (light, outlined) and its part (dark) in one bar."""
+WHOLE_FILL, WHOLE_STROKE, PART_FILL = SEQUENTIAL[1], SEQUENTIAL[3], SEQUENTIAL[4]
+
+# The one second palette: light tints, one hue per level of area, for cells that carry dark
+# text naming the level. Full-strength Okabe-Ito fills would leave that text below 4.5:1;
+# these keep it readable, and since the text names the level, colour is only a second cue.
+LEVEL_TINTS = {
+    "municipality": "#a6cee3",
+    "municipality_group": "#b2df8a",
+    "centrumgemeente_region": "#e7c0da",
+    "province": "#fdbf6f",
+}
+SEVERAL_LEVELS_TINT = "#cccccc"
+NOT_STATED_TINT = "#f7f7f7"
 
 WIDTH = 560
 
@@ -46,7 +62,7 @@ def theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
             "font": FONT,
-            "background": "white",
+            "background": PAPER,
             "padding": 8,
             "view": {"continuousWidth": WIDTH, "continuousHeight": 280, "stroke": None},
             "title": {"font": FONT, "fontSize": 16, "fontWeight": "bold", "color": INK, "anchor": "start",
@@ -62,7 +78,7 @@ def theme() -> alt.theme.ThemeConfig:
                        "labelColor": INK, "titleColor": INK},
             "range": {"category": OKABE_ITO, "ramp": SEQUENTIAL, "heatmap": SEQUENTIAL},
             "text": {"font": FONT, "fontSize": 12, "color": INK},
-            "bar": {"color": OKABE_ITO[0]},
+            "bar": {"color": BLUE},
             "point": {"size": 80, "filled": True},
             "line": {"strokeWidth": 2},
             "concat": {"spacing": 12},
