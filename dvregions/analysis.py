@@ -78,7 +78,7 @@ def non_overlapping_areas(orders: pd.DataFrame, areas: pd.DataFrame | None = Non
     return reported.loc[width == widest, "area"].tolist()
 
 
-def figure(orders: pd.DataFrame, area: str, year: int, measure: str) -> int:
+def stated_value(orders: pd.DataFrame, area: str, year: int, measure: str) -> int:
     """One figure as the annex states it; a clear KeyError when the annex does not state it."""
     match = orders[(orders["area"] == area) & (orders["year"] == year) & (orders["measure"] == measure)]
     if match.empty:

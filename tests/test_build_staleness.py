@@ -322,11 +322,11 @@ def test_chapter_imports_leave_page_only_modules_out() -> None:
     The probe is the one the build runs in each kernel, here in a fresh interpreter.
     """
     repo = Path(__file__).resolve().parents[1]
-    imports = "import dvregions.book, dvregions.charts.across, dvregions.charts.convention, dvregions.charts.figures\n"
+    imports = "import dvregions.chapter, dvregions.charts.across, dvregions.charts.convention, dvregions.charts.plots\n"
     done = subprocess.run([sys.executable, "-c", imports + inputs_log.IMPORTED_FILES_CODE], capture_output=True,
                           text=True, timeout=120, cwd=repo, check=True)
     printed = [{"output_type": "stream", "name": "stdout", "text": done.stdout}]
     modules = build.module_fingerprint(repo, inputs_log.imported_files(printed))
-    assert "dvregions/charts/figures.py" in modules
+    assert "dvregions/charts/plots.py" in modules
     assert sorted(set(modules) & set(PAGE_ONLY)) == []
     assert all((repo / rel).is_file() for rel in PAGE_ONLY)  # the names above are real files

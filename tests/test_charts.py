@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from dvregions import analysis, data
-from dvregions.charts import across, figures, layers
+from dvregions.charts import across, layers, plots
 from dvregions.charts.theme import enable_theme
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ def data_marks(spec: dict) -> list[dict]:
 
 class TestFinish:
     def test_title_description_and_source_line(self, dataset):
-        chart = layers.finish(figures.region_figures(dataset.orders, "zeeland"), title="A finding",
+        chart = layers.finish(plots.region_figures(dataset.orders, "zeeland"), title="A finding",
                               description="What it shows", source=layers.source_line("4"))
         spec = chart.to_dict()
         assert spec["title"]["text"] == "A finding"
@@ -61,11 +61,11 @@ class TestFinish:
 
 class TestFigures:
     @pytest.mark.parametrize("build", [
-        lambda d: figures.region_figures(d.orders, "hollands_midden"),
-        lambda d: figures.procedure_path(d.orders, "Amsterdam"),
-        lambda d: figures.parts_of_wholes(d.orders, d.areas, "hollands_midden"),
-        lambda d: figures.coverage_matrix(analysis.coverage(d.orders, d.regions)),
-        lambda d: figures.theme_heatmap(
+        lambda d: plots.region_figures(d.orders, "hollands_midden"),
+        lambda d: plots.procedure_path(d.orders, "Amsterdam"),
+        lambda d: plots.parts_of_wholes(d.orders, d.areas, "hollands_midden"),
+        lambda d: plots.coverage_matrix(analysis.coverage(d.orders, d.regions)),
+        lambda d: plots.theme_heatmap(
             analysis.theme_matrix(d.initiatives, d.initiative_themes, d.themes, d.regions),
             d.themes["label"].tolist(), d.regions["name_en"].tolist()),
     ])
@@ -77,13 +77,13 @@ class TestFigures:
             assert "tooltip" in mark.get("encoding", {}), mark
 
     def test_region_chart_holds_only_that_regions_figures(self, dataset):
-        spec = figures.region_figures(dataset.orders, "rotterdam").to_dict()
+        spec = plots.region_figures(dataset.orders, "rotterdam").to_dict()
         rows = next(iter(spec["datasets"].values()))
         assert {r["area"] for r in rows} == {"Rotterdam"}
         assert sorted(r["value"] for r in rows) == [45, 57, 261, 297]
 
     def test_parts_of_wholes_pairs_municipality_and_region(self, dataset):
-        spec = figures.parts_of_wholes(dataset.orders, dataset.areas, "hollands_midden").to_dict()
+        spec = plots.parts_of_wholes(dataset.orders, dataset.areas, "hollands_midden").to_dict()
         rows = next(iter(spec["datasets"].values()))
         pairs = {(r["part"], r["year"]): (r["part_value"], r["whole_value"]) for r in rows}
         assert pairs[("Leiden", "2016")] == (23, 83)
@@ -104,7 +104,7 @@ class TestAcrossRegions:
         assert "Zeeland: ratio 0.63, unadjusted interval" in spec["description"]
         assert "p 0.020, Holm-adjusted p 0.219, within chance after adjustment." in spec["description"]
         rows = next(iter(spec["datasets"].values()))
-        assert {r["verdict"] for r in rows} == {figures.WITHIN_CHANCE}
+        assert {r["verdict"] for r in rows} == {plots.WITHIN_CHANCE}
 
     def test_title_names_a_direction_only_beyond_chance(self, dataset):
         changes = analysis.year_changes(dataset.orders, "violations")
@@ -148,7 +148,7 @@ class TestNationalScale:
         spec = chart(national.orders).to_dict()  # raises MaxRowsError if a chart embeds too many rows
         rows = [row for values in spec.get("datasets", {}).values() for row in values]
         areas = {row["area"].split(" (")[0] for row in rows if "area" in row}
-        assert 0 < len(areas) <= figures.MAX_AREAS
+        assert 0 < len(areas) <= plots.MAX_AREAS
         assert len(json.dumps(spec)) < 200_000
         assert "shown" in " ".join(spec["title"]["subtitle"])
 
@@ -186,7 +186,7 @@ SIZES = {"orders_by_year": change_sizes, "violation_rates": rate_sizes, "change_
 def limits_at_ties(sizes: pd.Series) -> list[int]:
     """Limits up to MAX_AREAS at which the last area shown ties with the first one left out."""
     ordered = sizes.sort_values(ascending=False).tolist()
-    return [k for k in range(1, min(figures.MAX_AREAS, len(ordered) - 1) + 1) if ordered[k - 1] == ordered[k]]
+    return [k for k in range(1, min(plots.MAX_AREAS, len(ordered) - 1) + 1) if ordered[k - 1] == ordered[k]]
 
 
 class TestDescribedAreasAreDrawn:
@@ -198,7 +198,7 @@ class TestDescribedAreasAreDrawn:
         which of them are shown then depends on how ties are broken.
         """
         enable_theme()
-        limits = [figures.MAX_AREAS, *limits_at_ties(SIZES[chart.__name__](national.orders))]
+        limits = [plots.MAX_AREAS, *limits_at_ties(SIZES[chart.__name__](national.orders))]
         for limit in limits:
             spec = chart(national.orders, limit).to_dict()
             described = set(re.findall(DESCRIBED[chart.__name__], spec["description"]))
@@ -212,5 +212,5 @@ class TestDescribedAreasAreDrawn:
 
     def test_ties_are_broken_by_area_name(self):
         table = pd.DataFrame({"area": ["b", "c", "a", "d"], "size": [5, 3, 3, 3]})
-        assert figures.shown_areas(table, "size", 2) == ["b", "a"]
-        assert figures.shown_areas(table, "size", 4) == ["b", "a", "c", "d"]
+        assert plots.shown_areas(table, "size", 2) == ["b", "a"]
+        assert plots.shown_areas(table, "size", 4) == ["b", "a", "c", "d"]

@@ -145,7 +145,7 @@ SUBPROCESS_SCRIPT = textwrap.dedent(
     import altair as alt
     from dvregions.charts import render
     from dvregions.charts.theme import enable_theme
-    enable_theme()  # as every chapter does, through book.setup()
+    enable_theme()  # as every chapter does, through chapter.setup()
     exec(sys.argv[1])
     # Create unrelated charts and parameters first: counters and caches must not leak into names.
     for _ in range(int(sys.argv[2])):

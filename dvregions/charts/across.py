@@ -11,13 +11,13 @@ import altair as alt
 import pandas as pd
 
 from dvregions import analysis
-from dvregions.charts import figures, layers
+from dvregions.charts import layers, plots
 
 
 def _largest_changes(changes: pd.DataFrame, limit: int) -> pd.DataFrame:
-    """The rows of the areas the change charts draw (:func:`figures.shown_areas`), largest change first."""
+    """The rows of the areas the change charts draw (:func:`plots.shown_areas`), largest change first."""
     sized = changes.assign(size=changes["change"].abs())
-    return sized[sized["area"].isin(figures.shown_areas(sized, "size", limit))].nlargest(limit, "size")
+    return sized[sized["area"].isin(plots.shown_areas(sized, "size", limit))].nlargest(limit, "size")
 
 
 def _shown(table: pd.DataFrame, limit: int) -> str:
@@ -40,13 +40,13 @@ def verdict_title(changes: pd.DataFrame, noun: str) -> str:
     return f"Beyond chance: {' and '.join(p for p in parts if p)} of {len(counted)} non-overlapping areas"
 
 
-def orders_by_year(orders: pd.DataFrame, limit: int = figures.MAX_AREAS) -> alt.VConcatChart:
+def orders_by_year(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VConcatChart:
     """Orders imposed in the two latest years, per area, grouped by level."""
     changes = analysis.year_changes(orders)
     earlier, later = int(changes["earlier_year"].iloc[0]), int(changes["later_year"].iloc[0])
     shown = _largest_changes(changes, limit)
     return layers.finish(
-        figures.orders_dumbbell(changes, limit),
+        plots.orders_dumbbell(changes, limit),
         title=verdict_title(changes, "orders"),
         subtitle=[f"Orders imposed per area in {earlier} and {later}, grouped by level of area; "
                   "not comparable across levels",
@@ -58,17 +58,17 @@ def orders_by_year(orders: pd.DataFrame, limit: int = figures.MAX_AREAS) -> alt.
     )
 
 
-def violation_rates(orders: pd.DataFrame, limit: int = figures.MAX_AREAS) -> alt.VConcatChart:
+def violation_rates(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VConcatChart:
     """Violations per order imposed with exact 95% Poisson intervals, for the two latest years."""
     rates = analysis.violation_rates(orders)
     latest = sorted(rates["year"].unique())[-2:]
     rates = rates[rates["year"].isin(latest)]
-    shown = rates[rates["area"].isin(figures.shown_areas(rates, "orders_imposed", limit))]
+    shown = rates[rates["area"].isin(plots.shown_areas(rates, "orders_imposed", limit))]
     stated = sorted(set(rates.loc[rates["counted"] != analysis.NOT_STATED, "area"]))
     says = (f"only {' and '.join(stated)} {'says' if len(stated) == 1 else 'say'} what it counts" if stated
             else "no area says what it counts")
     return layers.finish(
-        figures.violation_rate_intervals(rates, limit),
+        plots.violation_rate_intervals(rates, limit),
         title=f"{rates['rate'].min():.2f} to {rates['rate'].max():.2f} violations per order; {says}",
         subtitle=["A rate, not a share: one order can be violated more than once",
                   "Violations per order imposed, with exact 95% Poisson intervals" + _shown(rates, limit)],
@@ -80,13 +80,13 @@ def violation_rates(orders: pd.DataFrame, limit: int = figures.MAX_AREAS) -> alt
     )
 
 
-def change_ratios(orders: pd.DataFrame, limit: int = figures.MAX_AREAS) -> alt.VConcatChart:
+def change_ratios(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VConcatChart:
     """Ratio of orders in the latest year to the year before, with exact 95% intervals and the adjusted verdict."""
     changes = analysis.year_changes(orders)
     earlier, later = int(changes["earlier_year"].iloc[0]), int(changes["later_year"].iloc[0])
     shown = _largest_changes(changes, limit)
     return layers.finish(
-        figures.change_ratios(changes, limit),
+        plots.change_ratios(changes, limit),
         title=verdict_title(changes, "orders"),
         subtitle=[f"Orders imposed in {later} divided by {earlier}, with unadjusted exact 95% intervals",
                   f"Colour: the verdict after Holm's adjustment for {len(changes)} tests" + _shown(changes, limit)],

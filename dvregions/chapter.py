@@ -1,6 +1,6 @@
 """What every chapter notebook calls: set-up, glued numbers and accessible data tables.
 
-A chapter starts with ``from dvregions import book; dataset = book.setup()`` and never
+A chapter starts with ``from dvregions import chapter; dataset = chapter.setup()`` and never
 copies set-up code from another chapter.
 """
 
@@ -46,7 +46,7 @@ def glue_text(name: str, text: str) -> None:
     glue(name, Markdown(text), display=False)
 
 
-def glue_figures(orders: pd.DataFrame, prefix: str = "") -> list[str]:
+def glue_stated_values(orders: pd.DataFrame, prefix: str = "") -> list[str]:
     """Glue every figure in ``orders`` as ``<prefix><area>_<measure>_<year>``; returns the names."""
     names = []
     for row in orders.sort_values(["area", "measure", "year"]).itertuples():

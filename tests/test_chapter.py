@@ -1,10 +1,10 @@
-"""Unit tests for the chapter helpers in dvregions.book that compute analysis sentences."""
+"""Unit tests for the chapter helpers in dvregions.chapter that compute analysis sentences."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from dvregions import book
+from dvregions import chapter
 
 
 def _matrix() -> pd.DataFrame:
@@ -31,39 +31,39 @@ def _orders() -> pd.DataFrame:
 
 
 def test_rare_themes_lists_themes_few_others_report() -> None:
-    table = book.rare_themes(_matrix(), "a", max_others=1)
+    table = chapter.rare_themes(_matrix(), "a", max_others=1)
     assert list(table["theme_id"]) == ["shelter", "elder_abuse"]
     assert list(table["others"]) == [[], ["Region B"]]
 
 
 def test_rare_themes_excludes_common_themes() -> None:
-    assert "research" not in set(book.rare_themes(_matrix(), "a", max_others=2)["theme_id"])
+    assert "research" not in set(chapter.rare_themes(_matrix(), "a", max_others=2)["theme_id"])
 
 
 def test_rare_themes_text() -> None:
-    assert book.rare_themes_text(_matrix(), "a", max_others=1) == \
+    assert chapter.rare_themes_text(_matrix(), "a", max_others=1) == \
         "two themes that at most one other region reports: shelter (no other region); elder abuse (also Region B)"
-    assert book.rare_themes_text(_matrix(), "c", max_others=2) == "no theme that at most two other regions report"
+    assert chapter.rare_themes_text(_matrix(), "c", max_others=2) == "no theme that at most two other regions report"
 
 
 def test_comparable_areas_by_level() -> None:
-    table = book.comparable_areas(_orders(), "a")
+    table = chapter.comparable_areas(_orders(), "a")
     assert list(table["area_level"]) == ["municipality", "centrumgemeente_region"]
     assert list(table["others"]) == [["Town B"], []]
 
 
 def test_comparable_areas_text() -> None:
-    text = book.comparable_areas_text(_orders(), "a")
+    text = chapter.comparable_areas_text(_orders(), "a")
     assert text == ("the municipal figure for Town A can be set only beside Town B; "
                     "the regional figure for Region of A has no counterpart at the same level "
                     "in any other region")
 
 
 def test_and_joins_names() -> None:
-    assert book._and(["A"]) == "A"
-    assert book._and(["A", "B", "C"]) == "A, B and C"
+    assert chapter._and(["A"]) == "A"
+    assert chapter._and(["A", "B", "C"]) == "A, B and C"
 
 
 def test_plain_drops_a_trailing_parenthesis() -> None:
-    assert book._plain("Shelter (vrouwenopvang)") == "Shelter"
-    assert book._plain("Gelderland-Zuid (Nijmegen)") == "Gelderland-Zuid"
+    assert chapter._plain("Shelter (vrouwenopvang)") == "Shelter"
+    assert chapter._plain("Gelderland-Zuid (Nijmegen)") == "Gelderland-Zuid"
