@@ -277,7 +277,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the banner assets and the per-page clean-up."""
     app.add_css_file(SAFETY_CSS)
     app.add_css_file(ICONS_CSS)
-    app.add_js_file(SAFETY_JS, defer="defer")
+    # Before Sphinx's own scripts (priority 200): now that they are deferred too, sphinx_highlight.js would
+    # otherwise register its Escape handler (which calls preventDefault) before the quick exit's.
+    app.add_js_file(SAFETY_JS, defer="defer", priority=150)
     app.connect("html-page-context", clean_page_assets, priority=LATE)
     app.connect("html-page-context", mark_language, priority=LATE)
     app.connect("config-inited", set_default_mode)
