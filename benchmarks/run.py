@@ -2,7 +2,8 @@
 
     python benchmarks/run.py                 # about 4-5 minutes on 2 cores
     python benchmarks/run.py --national      # also load + charts on synthetic national data (1x, 10x, 100x)
-    python benchmarks/run.py --only tests    # one part: tests, chapters
+    python benchmarks/run.py --only tests    # one part: tests, chapters, phone
+    python benchmarks/run.py --only phone    # first visit on a slow phone: this tree vs main (about 3 minutes)
 
 Everything runs on temporary copies of the repository (the repository is never written).
 See benchmarks/README.md for what each ratio compares and its goal.
@@ -11,6 +12,7 @@ See benchmarks/README.md for what each ratio compares and its goal.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -133,11 +135,127 @@ def bench_national(work: Path) -> list[tuple]:
              f"peak {results[big]['peak_mib']:.0f} MiB") for small, big in ((1, 10), (10, 100))]
 
 
+PHONE_VIEWPORT = {"width": 360, "height": 740}
+FAST_3G = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 0.75e6 / 8}
+"""Chromium DevTools' "Fast 3G": 150 ms latency, 1.6 Mbit/s down, 750 kbit/s up."""
+PHONE_PAGES = ("notebooks/06_hollands_midden.html", "notebooks/11_across_regions.html")
+"""The first visit opens a chart chapter; the second page shows what the cache saves."""
+PHONE_GOALS = {"banner_ms": 1000, "every_chart_ms": 2000, "wire_kib": 400}
+
+# Records, at each frame, when the help banner and quick exit and each chart are first on screen.
+# A chart counts as visible when its static image has loaded or its interactive SVG is drawn.
+_PAINT_PROBE = """
+(() => {
+  const seen = {};
+  window.__dvPaint = seen;
+  const boxed = (el) => { if (!el) return false; const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const chartShown = (fig) => {
+    for (const img of fig.querySelectorAll('img')) if (img.complete && img.naturalWidth > 0 && boxed(img)) return 'static';
+    for (const svg of fig.querySelectorAll('svg')) if (boxed(svg) && svg.querySelector('g.role-mark')) return 'interactive';
+    return null;
+  };
+  const tick = () => {
+    const now = performance.now();
+    if (!seen.banner && boxed(document.getElementById('dv-safety')) && boxed(document.getElementById('dv-quick-exit'))) seen.banner = now;
+    const figures = document.querySelectorAll('figure.dv-chart');
+    if (figures.length) {
+      const states = Array.from(figures, chartShown);
+      if (!seen.first_chart && states.some(Boolean)) seen.first_chart = now;
+      if (!seen.every_chart && document.readyState !== 'loading' && states.every(Boolean)) seen.every_chart = now;
+      if (!seen.every_interactive && document.readyState !== 'loading' && states.every((s) => s === 'interactive')) seen.every_interactive = now;
+      seen.charts = figures.length;
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})();
+"""
+
+
+def measure_phone_visit(browser, base_url: str) -> list[dict]:
+    """Open PHONE_PAGES one after another in one fresh phone-sized context on emulated Fast 3G."""
+    context = browser.new_context(viewport=PHONE_VIEWPORT, device_scale_factor=2, is_mobile=True, has_touch=True,
+                                  service_workers="block")
+    context.add_init_script(_PAINT_PROBE)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", FAST_3G)
+    wire: dict[str, float] = {}
+    cdp.on("Network.loadingFinished", lambda e: wire.__setitem__(e["requestId"], e["encodedDataLength"]))
+    results = []
+    try:
+        for path in PHONE_PAGES:
+            wire.clear()
+            page.goto(base_url + path, wait_until="load", timeout=120_000)
+            with contextlib.suppress(Exception):  # a page that never draws every chart is reported as such
+                page.wait_for_function("() => window.__dvPaint && window.__dvPaint.every_chart", timeout=30_000)
+            page.wait_for_load_state("networkidle", timeout=120_000)
+            paint = page.evaluate("() => Object.assign({}, window.__dvPaint)")
+            paint.update(path=path, wire_kib=sum(wire.values()) / 1024, requests=len(wire))
+            results.append(paint)
+    finally:
+        context.close()
+    return results
+
+
+def build_book(copy: Path, cache: Path) -> Path:
+    """Build the book of a copy (its notebooks are stored with outputs, so nothing is executed)."""
+    done = subprocess.run([PY, "-m", "dvregions", "build", str(copy), "-q"], cwd=copy, env=env_for(copy, cache),
+                          capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"building the book in {copy} failed:\n{(done.stdout + done.stderr)[-2000:]}")
+    return copy / "_build" / "html"
+
+
+def bench_phone(work: Path, rev: str) -> list[tuple]:
+    """First visit to a chart chapter, then a second chapter, at 360 px on emulated Fast 3G with gzip: rev vs this tree."""
+    from playwright.sync_api import sync_playwright
+
+    from dvregions.localweb import CHROMIUM_ARGS, chromium_path, serve_directory
+
+    books = {}
+    for name, copy in ((f"before ({rev})", baseline_copy(work / "phone-base", rev)),
+                       ("after (this tree)", fresh_copy(ROOT, work / "phone-ours"))):
+        books[name] = build_book(copy, work / "cache-phone")
+        log(f"built the book of {name}")
+    measured = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        try:
+            for name, html in books.items():
+                with serve_directory(html, compress=True) as url:
+                    measured[name] = measure_phone_visit(browser, url)
+        finally:
+            browser.close()
+
+    def ms(value: float | None) -> str:
+        return f"{value / 1000:.2f} s" if value else "never"
+
+    print("\nA slow phone: 360x740, Fast 3G (150 ms, 1.6 Mbit/s), gzip; times from navigation start")
+    print(f"{'book':<20} {'page':<34} {'banner':>8} {'1st chart':>9} {'every':>8} {'all live':>9} "
+          f"{'wire':>10} {'requests':>8}")
+    for name, visits in measured.items():
+        for visit in visits:
+            print(f"{name:<20} {visit['path'].split('/')[-1]:<34} {ms(visit.get('banner')):>8} "
+                  f"{ms(visit.get('first_chart')):>9} {ms(visit.get('every_chart')):>8} "
+                  f"{ms(visit.get('every_interactive')):>9} {visit['wire_kib']:7.0f} KiB {visit['requests']:>8}")
+    after = measured["after (this tree)"][0]
+    print(f"\nGoals for the first visit (this tree): banner <= {PHONE_GOALS['banner_ms'] / 1000:.1f} s: "
+          f"{'met' if (after.get('banner') or 1e9) <= PHONE_GOALS['banner_ms'] else 'NOT met'}; every chart <= "
+          f"{PHONE_GOALS['every_chart_ms'] / 1000:.1f} s: "
+          f"{'met' if (after.get('every_chart') or 1e9) <= PHONE_GOALS['every_chart_ms'] else 'NOT met'}; "
+          f"<= {PHONE_GOALS['wire_kib']} KiB on the wire: "
+          f"{'met' if after['wire_kib'] <= PHONE_GOALS['wire_kib'] else 'NOT met'}")
+    return []  # absolute goals, not ratios: the table above is the result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", action="append", choices=["tests", "chapters"], help="run only these parts")
+    parser.add_argument("--only", action="append", choices=["tests", "chapters", "phone"], help="run only these parts")
     parser.add_argument("--national", action="store_true", help="also the national-scale run (several minutes)")
     parser.add_argument("--baseline", default=BASELINE, help=f"revision chapters are compared with (default {BASELINE})")
+    parser.add_argument("--phone-baseline", default="main", help="revision the phone page load is compared with")
     parser.add_argument("--keep", action="store_true", help="keep the temporary copies")
     args = parser.parse_args(argv)
     parts = args.only or ["tests", "chapters"]
@@ -150,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += bench_chapters(work, args.baseline)
         if "tests" in parts:
             rows += bench_tests(work)
+        if "phone" in parts:
+            rows += bench_phone(work, args.phone_baseline)
         if args.national:
             rows += bench_national(work)
     finally:

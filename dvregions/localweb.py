@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
+import io
 import os
 import shutil
 import threading
@@ -43,10 +45,53 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         return
 
 
+# Text types a web server would compress; images other than SVG are compressed already.
+GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+
+class GzipHandler(QuietHandler):
+    """Like :class:`QuietHandler`, but sends text files gzip-compressed when the browser accepts it.
+
+    This is what an ordinary web server does for a static site, so page-load measurements see the
+    bytes a reader's phone would download. Compressed bodies are kept in memory per path and mtime.
+    """
+
+    _cache: dict[tuple[str, float], bytes] = {}
+
+    def send_head(self):  # noqa: ANN201 - stdlib signature
+        """Serve a compressed copy of text files; everything else as the stdlib does."""
+        path = self.translate_path(self.path)
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not accepts or not os.path.isfile(path) or not self.guess_type(path).startswith(GZIP_TYPES):
+            return super().send_head()
+        stat = os.stat(path)
+        since = self.headers.get("If-Modified-Since")
+        last_modified = self.date_time_string(int(stat.st_mtime))
+        if since == last_modified:
+            self.send_response(304)
+            self.end_headers()
+            return None
+        key = (path, stat.st_mtime)
+        body = self._cache.get(key)
+        if body is None:
+            body = self._cache[key] = gzip.compress(Path(path).read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", last_modified)
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
+
+
 @contextlib.contextmanager
-def serve_directory(root: Path) -> Iterator[str]:
-    """Serve ``root`` on 127.0.0.1 on a free port in a background thread; yield the base URL."""
-    handler = functools.partial(QuietHandler, directory=str(root))
+def serve_directory(root: Path, compress: bool = False) -> Iterator[str]:
+    """Serve ``root`` on 127.0.0.1 on a free port in a background thread; yield the base URL.
+
+    ``compress=True`` sends text files gzip-compressed, as a production web server would.
+    """
+    handler = functools.partial(GzipHandler if compress else QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name=f"serve {root}", daemon=True)

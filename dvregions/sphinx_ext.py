@@ -2,15 +2,18 @@
 
 Notebook outputs made by :mod:`dvregions.charts.render` carry the mime type
 ``application/vnd.dvregions.chart+json``. In HTML builds :class:`ChartMimeRenderer`
-gives it the highest priority and renders it as a ``<figure>`` holding the
-Vega-Lite spec in a ``<script type="application/json">``, a ``<noscript>`` static
-SVG (an ordinary Sphinx image, copied to ``_images``) and a focusable container
-labelled with the chart description. ``_static/dv-charts.js`` draws the figures
-with vega-embed.
+gives it the highest priority and renders it as a ``<figure>`` holding the static
+SVG (an ordinary Sphinx image, copied to ``_images``, shown at once and scaled to
+the column), the Vega-Lite spec in a ``<script type="application/json">``, in a
+focusable container labelled with the chart description. ``_static/dv-charts.js``
+swaps in the interactive chart (vega-embed) when the reader reaches for it.
 
 The Vega libraries come from ``vl_convert.javascript_bundle`` (pinned with
 vl-convert-python), written once to ``_static/vendor/`` with the versions in the
-file name, and linked only from pages that contain a chart.
+file name. Pages with a chart name the bundle in ``dv-charts.js``'s
+``data-vega`` attribute; the script loads it only when a reader points at,
+touches or focuses a chart, so a first visit on a slow phone downloads the
+static images only (the bundle is 300 KiB even gzipped).
 """
 
 from __future__ import annotations
@@ -50,13 +53,18 @@ def spec_script_json(spec: dict[str, Any]) -> str:
 
 
 def figure_open_html(payload: dict[str, Any]) -> str:
-    """Start of the chart figure: focusable container, empty view, spec script."""
+    """Start of the chart figure: focusable container, and the opening of the view that holds the static image."""
     chart_id = html.escape(payload["id"], quote=True)
     label = html.escape(payload["description"], quote=True)
+    return f'<figure class="dv-chart" id="{chart_id}" tabindex="0" aria-label="{label}"><div class="dv-chart-view">'
+
+
+def figure_close_html(payload: dict[str, Any]) -> str:
+    """End of the chart figure: close the view, then the spec script."""
     return (
-        f'<figure class="dv-chart" id="{chart_id}" tabindex="0" aria-label="{label}">'
-        '<div class="dv-chart-view"></div>'
+        "</div>"
         f'<script type="application/json" {SPEC_MARKER}>{spec_script_json(payload["spec"])}</script>'
+        "</figure>"
     )
 
 
@@ -72,20 +80,15 @@ def read_payload(data: MimeData) -> dict[str, Any]:
     return payload
 
 
-def static_image_nodes(renderer: NbElementRenderer, payload: dict[str, Any]) -> list[nodes.Element]:
-    """A ``<noscript>`` static SVG: shown when JavaScript is off.
+def static_image_node(renderer: NbElementRenderer, payload: dict[str, Any]) -> nodes.image:
+    """The static SVG, shown at once (and the chart itself without JavaScript).
 
     The SVG is written through myst-nb (like any notebook image), so Sphinx copies
     it to ``_images`` and computes the right relative URL for every builder.
     """
     svg = chart_render.static_svg(payload["spec"]).encode("utf-8")
     uri = renderer.write_file([f"{payload['id']}.svg"], svg, overwrite=True)
-    image = nodes.image(uri=uri, alt=payload["description"], classes=["dv-chart-static"])
-    return [
-        nodes.raw(text="<noscript>", format="html"),
-        image,
-        nodes.raw(text="</noscript>", format="html"),
-    ]
+    return nodes.image(uri=uri, alt=payload["description"], classes=["dv-chart-static"])
 
 
 class ChartMimeRenderer:
@@ -114,12 +117,12 @@ class ChartMimeRenderer:
             return None
         payload = read_payload(data)
         opening = nodes.raw(text=figure_open_html(payload), format="html")
-        closing = nodes.raw(text="</figure>", format="html")
+        closing = nodes.raw(text=figure_close_html(payload), format="html")
         if inline:
-            # Inline contexts (e.g. an inline glue role) cannot hold block nodes.
-            return [nodes.raw(text=figure_open_html(payload) + "</figure>", format="html")]
+            # Inline contexts (e.g. an inline glue role) cannot hold block nodes: no static image there.
+            return [nodes.raw(text=figure_open_html(payload) + figure_close_html(payload), format="html")]
         container = nodes.container(classes=["output", "dv-chart-output"])
-        container += [opening, *static_image_nodes(renderer, payload), closing]
+        container += [opening, static_image_node(renderer, payload), closing]
         return [container]
 
 
@@ -175,16 +178,13 @@ def on_builder_inited(app: Sphinx) -> None:
 def on_html_page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> None:
-    """Link Vega and the chart script only from pages that contain a chart."""
+    """Link the chart script, which names the Vega bundle, only from pages that contain a chart."""
     if SPEC_MARKER not in context.get("body", ""):
         return
-    bundle = vega_bundle_name()
-    # The bundle declares top-level constants (e.g. ``_``) that clash with Sphinx's
-    # globals in a classic script, so it runs as a module (own scope; it sets
-    # window.vegaEmbed). Modules are deferred; dv-charts.js is deferred too and
-    # listed after it, so it runs after the bundle without blocking parsing.
-    app.add_js_file(f"{VENDOR_SUBDIR}/{bundle}", type="module")
-    app.add_js_file(SCRIPT_NAME, loading_method="defer")
+    # dv-charts.js loads the bundle (relative to itself) when a reader reaches for a chart. The bundle
+    # declares top-level constants (e.g. ``_``) that clash with Sphinx's globals in a classic script,
+    # so it is loaded as a module (own scope; it sets window.vegaEmbed).
+    app.add_js_file(SCRIPT_NAME, loading_method="defer", **{"data-vega": f"{VENDOR_SUBDIR}/{vega_bundle_name()}"})
     app.add_css_file(CSS_NAME)
 
 

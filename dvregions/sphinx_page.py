@@ -9,16 +9,22 @@
 - gives the theme a default colour mode: pydata-sphinx-theme reads ``default_mode`` from
   ``html_context`` and, when it is unset, writes an empty mode into every page, so a first-time
   visitor (nothing stored yet) got "Got invalid theme mode: ." as a console error;
+- draws the theme's few icons with ``dv-icons.css`` (CSS masks made at build time from the theme's own
+  Font Awesome paths) instead of ``fontawesome.js``, 1.45 MB of JavaScript for fifteen icons
+  (``layout.html`` drops its script tag), and trims the theme CSS of Font Awesome's glyphs and webfonts;
+- defers the theme's and extensions' scripts, so a phone on a slow connection shows the help banner
+  before they have arrived (only ``documentation_options.js`` stays: inline scripts use it at once);
 - writes the root redirect page itself, with an empty icon, since the one sphinx-external-toc
   writes has no ``<head>`` and makes browsers request ``/favicon.ico`` (a 404).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -29,6 +35,9 @@ SAFETY_CSS = "safety.css"
 SAFETY_JS = "safety.js"
 THEBE_MARKERS = ("THEBE_JS_URL", "thebe_selector")
 THEBE_FILES = ("sphinx-thebe.js", "sphinx-thebe.css")
+DESIGN_FILES = ("sphinx-design.min.css", "design-tabs.js")
+"""sphinx-design's assets, which Jupyter Book adds to every page; only pages using its components need them."""
+_DESIGN_CLASS = re.compile(r'class="(?:[^"]* )?sd-')
 # Run after every other html-page-context handler (MathJax adds its script in one).
 LATE = 900
 
@@ -58,14 +67,40 @@ def _dedupe(assets: list[Any]) -> list[Any]:
     return kept
 
 
+BLOCKING_SCRIPTS = ("documentation_options.js",)
+"""Scripts that must run before the inline scripts after them (``DOCUMENTATION_OPTIONS.pagename = ...``)."""
+
+
+def _deferred(asset: Any) -> Any:
+    """The same local classic script, waiting until the page is parsed: it no longer holds up the first paint.
+
+    A new asset, not the same one changed: Sphinx shares asset objects between pages.
+    """
+    attributes = getattr(asset, "attributes", None)
+    name = _filename(asset)
+    if attributes is None or not name or attributes.get("body") or _is_remote(name):
+        return asset
+    if name.split("?")[0].endswith(BLOCKING_SCRIPTS) or attributes.get("type", "text/javascript") != "text/javascript":
+        return asset
+    if {"async", "defer"} & set(attributes):
+        return asset
+    return type(asset)(asset.filename, priority=asset.priority, **{**attributes, "defer": "defer"})
+
+
 def clean_page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Remove thebe and duplicate assets from this page; warn about any asset on another host."""
+    """Remove thebe, unused sphinx-design and duplicate assets from this page; defer scripts; warn about remote ones."""
+    body = context.get("body")
+    uses_design = isinstance(body, str) and _DESIGN_CLASS.search(body) is not None
     for key in ("script_files", "css_files"):
         assets = context.get(key)
         if assets is None:
             continue
         # Edit the list in place: Sphinx restores it from its own copy before the next page.
-        assets[:] = _dedupe([asset for asset in assets if not _is_thebe(asset)])
+        assets[:] = _dedupe([asset for asset in assets if not _is_thebe(asset)
+                             and (uses_design or not _filename(asset).split("?")[0].endswith(DESIGN_FILES))])
+        # search.html runs inline code that needs doctools.js at once; it has no chart or banner hurry.
+        if key == "script_files" and pagename != "search":
+            assets[:] = [_deferred(asset) for asset in assets]
         for asset in assets:
             if _is_remote(_filename(asset)):
                 logger.warning(
@@ -75,7 +110,6 @@ def clean_page_assets(app: Sphinx, pagename: str, templatename: str, context: di
                     type="dvregions",
                     subtype="remote_asset",
                 )
-    body = context.get("body")
     if isinstance(body, str) and 'role="doc-biblioentry"' in body:
         # docutils puts doc-biblioentry items inside role="list"; ARIA only allows listitem there.
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
@@ -145,13 +179,112 @@ def write_root_redirect(app: Sphinx, exception: Exception | None) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+ICONS_CSS = "dv-icons.css"
+ICONS = ("angle-left", "angle-right", "arrow-up", "bars", "circle-half-stroke", "download", "expand", "file",
+         "file-pdf", "list", "magnifying-glass", "moon", "outdent", "sun", "xmark")
+"""The solid icons the theme's templates and scripts use (``fa-solid fa-NAME`` or ``fas fa-NAME``)."""
+
+
+def fontawesome_js() -> Path:
+    """The theme's bundled Font Awesome script, whose icon paths ``dv-icons.css`` reuses."""
+    import pydata_sphinx_theme
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+    return theme / "static" / "scripts" / "fontawesome.js"
+
+
+_ICON = re.compile(r'(?:"([a-z0-9-]+)"|([a-z][a-z0-9]*)):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","([^"]+)"\]')
+
+
+def solid_icons(script: str, names: tuple[str, ...] = ICONS) -> dict[str, tuple[int, int, str]]:
+    """Width, height and SVG path of each named icon of Font Awesome's solid set in ``script``."""
+    start = script.find('d("fas",p)')
+    begin = script.rfind("var p={", 0, start)
+    if start < 0 or begin < 0:
+        return {}
+    icons = {}
+    for match in _ICON.finditer(script, begin, start):
+        name = match.group(1) or match.group(2)
+        if name in names:
+            icons[name] = (int(match.group(3)), int(match.group(4)), match.group(5))
+    return icons
+
+
+def icons_css(icons: dict[str, tuple[int, int, str]]) -> str:
+    """CSS that draws each icon as a mask in the text colour, on the ``<i>`` the theme writes."""
+    lines = [
+        "/* The theme's icons without fontawesome.js: Font Awesome Free solid icons (CC BY 4.0,",
+        " * https://fontawesome.com/license/free), drawn as CSS masks in the current text colour.",
+        " * Generated by dvregions.sphinx_page from the theme's own copy. */",
+        "/* Same specificity as the theme's Font Awesome rules, and later: the webfont is never needed. */",
+        ".fa-solid, .fas { font-family: inherit; }",
+        ".fa-solid::before, .fas::before {",
+        '  content: "";',
+        "  display: inline-block;",
+        "  width: var(--dv-icon-width, 1em);",
+        "  height: 1em;",
+        "  vertical-align: -0.125em;",
+        "  background-color: currentColor;",
+        "  -webkit-mask: var(--dv-icon) center / contain no-repeat;",
+        "  mask: var(--dv-icon) center / contain no-repeat;",
+        "}",
+    ]
+    for name, (width, height, path) in sorted(icons.items()):
+        svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"><path d="{path}"/></svg>'
+        url = "data:image/svg+xml," + quote(svg, safe=" /:=,.-")
+        lines.append(f'.fa-{name} {{ --dv-icon: url({json.dumps(url)}); --dv-icon-width: {width / height:.4g}em; }}')
+    return "\n".join(lines) + "\n"
+
+
+def write_icons_css(app: Sphinx, exception: Exception | None) -> None:
+    """Write ``_static/dv-icons.css``; warn about any icon the theme's Font Awesome no longer has."""
+    if exception is not None or app.builder.format != "html":
+        return
+    icons = solid_icons(fontawesome_js().read_text(encoding="utf-8"))
+    missing = sorted(set(ICONS) - set(icons))
+    if missing:
+        logger.warning("icons not found in the theme's fontawesome.js: %s", ", ".join(missing),
+                       type="dvregions", subtype="icons")
+    target = Path(app.outdir) / "_static" / ICONS_CSS
+    text = icons_css(icons)
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
+THEME_CSS = Path("_static") / "styles" / "pydata-sphinx-theme.css"
+_GLYPH_RULE = re.compile(r'(?:\.fa-[a-z0-9-]+:(?:before|after),?)+\{content:"[^"]*"\}')
+_FONT_FACE = re.compile(r"@font-face\{[^}]*Font Awesome[^}]*\}")
+
+
+def trim_theme_css(app: Sphinx, exception: Exception | None) -> None:
+    """Drop Font Awesome's glyph rules and webfonts from the theme's CSS (a third of it; 20 KiB gzipped).
+
+    The stylesheet blocks the first paint, so on a slow phone every byte of it delays the help
+    banner; dv-icons.css draws the icons the book uses. (Icons outside ``ICONS``, e.g. brand icons
+    in ``icon_links``, would need adding there.)
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    path = Path(app.outdir) / THEME_CSS
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        trimmed = _FONT_FACE.sub("", _GLYPH_RULE.sub("", text))
+        if trimmed != text:
+            path.write_text(trimmed, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the banner assets and the per-page clean-up."""
     app.add_css_file(SAFETY_CSS)
-    app.add_js_file(SAFETY_JS, defer="defer")
+    app.add_css_file(ICONS_CSS)
+    # Before Sphinx's own scripts (priority 200): now that they are deferred too, sphinx_highlight.js would
+    # otherwise register its Escape handler (which calls preventDefault) before the quick exit's.
+    app.add_js_file(SAFETY_JS, defer="defer", priority=150)
     app.connect("html-page-context", clean_page_assets, priority=LATE)
     app.connect("html-page-context", mark_language, priority=LATE)
     app.connect("config-inited", set_default_mode)
     # Before sphinx-external-toc's handler (default priority 500), which writes only a missing file.
     app.connect("build-finished", write_root_redirect, priority=400)
+    app.connect("build-finished", write_icons_css)
+    app.connect("build-finished", trim_theme_css)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -24,6 +24,10 @@ FIRST_VISIT = "first-visit"
 # Smallest drawn chart we accept, in CSS pixels: a collapsed or zero-size chart is a broken chart.
 MIN_CHART_SIZE = 40
 CHART_WAIT_MS = 8000
+DESKTOP = {"width": 1280, "height": 900}
+PHONE_WIDTHS = (360, 320)
+"""Phone widths every page is checked at: a common phone, and the narrowest still in use."""
+PHONE_HEIGHT = 740
 # Folders of the build that hold assets, not pages.
 NON_PAGE_DIRS = {"_static", "_sources", "_images", "_downloads"}
 
@@ -79,12 +83,21 @@ class PageLog:
 
 
 @contextmanager
-def recorded_context(browser, mode: str = "light", javascript: bool = True) -> Iterator[tuple[object, PageLog]]:
-    """A fresh browser context in light or dark mode, or FIRST_VISIT, that blocks and records foreign requests."""
+def recorded_context(
+    browser, mode: str = "light", javascript: bool = True, viewport: dict[str, int] | None = None
+) -> Iterator[tuple[object, PageLog]]:
+    """A fresh browser context in light or dark mode, or FIRST_VISIT, that blocks and records foreign requests.
+
+    ``viewport`` (default DESKTOP) of a phone's width makes a touch-screen phone context.
+    """
+    viewport = viewport or DESKTOP
+    phone = viewport["width"] < 600
     context = browser.new_context(
         color_scheme="light" if mode == FIRST_VISIT else mode,
         java_script_enabled=javascript,
-        viewport={"width": 1280, "height": 900},
+        viewport=viewport,
+        is_mobile=phone,
+        has_touch=phone,
         service_workers="block",
     )
     log = PageLog()
@@ -162,10 +175,30 @@ _CHART_STATE_JS = """
 """
 
 
+_SHOWN_AT_ONCE_JS = """
+(minSize) => Array.from(document.querySelectorAll('.dv-chart')).filter((figure) => {
+  const big = (el) => { const r = el.getBoundingClientRect(); return r.width >= minSize && r.height >= minSize; };
+  const images = Array.from(figure.querySelectorAll('img')).filter((img) => img.complete && img.naturalWidth > 0 && big(img));
+  return images.length === 0 && !Array.from(figure.querySelectorAll('svg, canvas')).some(big);
+}).map((figure, index) => figure.id || `chart #${index + 1}`)
+"""
+
+# Reaching for a chart (focus, pointer, touch) is what makes dv-charts.js load Vega and draw it.
+_REACH_FOR_CHARTS_JS = """
+() => document.querySelectorAll('figure.dv-chart').forEach((figure) => {
+  figure.focus({preventScroll: true});
+  figure.blur();
+})
+"""
+
+
 def check_charts(page, wait_ms: int = CHART_WAIT_MS) -> list[str]:
-    """Every ``.dv-chart`` figure must contain an svg or canvas of real size with drawn marks."""
+    """Every ``.dv-chart`` shows a picture at once, and, once reached for, an svg or canvas of real size with marks."""
     if page.locator(".dv-chart").count() == 0:
         return []
+    problems = [f"chart shows nothing before it is reached for: {name}"
+                for name in page.evaluate(_SHOWN_AT_ONCE_JS, MIN_CHART_SIZE)]
+    page.evaluate(_REACH_FOR_CHARTS_JS)
     try:
         # Charts render asynchronously; give them a moment, then report whatever is still blank.
         page.wait_for_function(
@@ -174,12 +207,47 @@ def check_charts(page, wait_ms: int = CHART_WAIT_MS) -> list[str]:
     except Exception:  # noqa: BLE001 - a timeout just means some chart stays blank; reported below
         pass
     states = page.evaluate(_CHART_STATE_JS, MIN_CHART_SIZE)
-    return [
+    return problems + [
         f"chart not drawn: {state['name']} has no svg/canvas of at least "
         f"{MIN_CHART_SIZE}x{MIN_CHART_SIZE}px with marks"
         for state in states
         if not state["ok"]
     ]
+
+
+_FITS_JS = """
+() => {
+  const problems = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth + 1) {
+    problems.push(`page scrolls sideways: ${root.scrollWidth}px of content in a ${root.clientWidth}px window`);
+  }
+  document.querySelectorAll('figure.dv-chart').forEach((figure, index) => {
+    const name = figure.id || `chart #${index + 1}`;
+    // The column is the text column the figure sits in, and never wider than the window.
+    const column = (figure.closest('article, main, [role=main]') || document.body).getBoundingClientRect();
+    const left = Math.max(column.left, 0), right = Math.min(column.right, root.clientWidth);
+    for (const el of figure.querySelectorAll('svg, img, canvas')) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || el.closest('[hidden]')) continue;
+      if (box.left < left - 1 || box.right > right + 1) {
+        problems.push(`chart wider than its column: ${name} draws ${Math.round(box.width)}px `
+                      + `in a ${Math.round(right - left)}px column (${el.tagName.toLowerCase()})`);
+        break;
+      }
+    }
+    if (figure.scrollWidth > figure.clientWidth + 1) {
+      problems.push(`chart cut off: ${name} is ${figure.scrollWidth}px wide in a ${figure.clientWidth}px figure`);
+    }
+  });
+  return problems;
+}
+"""
+
+
+def check_fits(page) -> list[str]:
+    """No chart (static image or drawn SVG) is wider than its column, and the page does not scroll sideways."""
+    return page.evaluate(_FITS_JS)
 
 
 _AXE_RUN_JS = """
@@ -228,7 +296,9 @@ def check_page(
     if response is None or not response.ok:
         problems.append(f"HTTP {response.status if response else 'no response'} for {url}")
     page.wait_for_load_state("networkidle")
+    problems += check_fits(page)  # the static charts, as a first visit shows them
     problems += check_charts(page, chart_wait_ms)
+    problems += [problem for problem in check_fits(page) if problem not in problems]  # the drawn charts
     problems += check_lang(page)
     problems += check_no_cookies(page.context)
     # Read the log before axe runs: axe fetches @import-ed stylesheets itself and resolves

@@ -1,7 +1,8 @@
-"""Every page of the built book, in light and dark mode and on a first visit, in headless Chromium.
+"""Every page of the built book, in light and dark mode, at phone widths and on a first visit, in headless Chromium.
 
-A page fails on: a request to another host, a chart that does not draw, a console or
-page error, a serious or critical WCAG 2.1 A/AA axe violation, a wrong ``lang``, a cookie.
+A page fails on: a request to another host, a chart that does not draw, a chart wider than its
+column or a page that scrolls sideways, a console or page error, a serious or critical WCAG 2.1
+A/AA axe violation, a wrong ``lang``, a cookie.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import pytest
 from book_checks import (
     FIRST_VISIT,
     MODES,
+    PHONE_HEIGHT,
+    PHONE_WIDTHS,
     check_page,
     discover_pages,
     is_local,
@@ -44,6 +47,17 @@ def test_page(browser, book_dir: Path, book_url: str, screenshot_dir: Path, page
         page = new_recorded_page(context, log)
         problems = check_page(page, book_url + page_path, log, screenshot_dir / screenshot_name(page_path, mode))
     assert not problems, f"{page_path} ({mode}):\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("width", PHONE_WIDTHS)
+def test_phone(browser, book_url: str, screenshot_dir: Path, page_path: str, width: int) -> None:
+    """On a phone every chart fits the column, static and drawn, and every other check still holds."""
+    viewport = {"width": width, "height": PHONE_HEIGHT}
+    with recorded_context(browser, "light", viewport=viewport) as (context, log):
+        page = new_recorded_page(context, log)
+        shot = screenshot_dir / screenshot_name(page_path, f"phone{width}")
+        problems = check_page(page, book_url + page_path, log, shot)
+    assert not problems, f"{page_path} (phone, {width} px):\n  " + "\n  ".join(problems)
 
 
 def test_first_visit(browser, book_url: str, page_path: str) -> None:

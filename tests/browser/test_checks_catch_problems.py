@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from book_checks import check_page, new_recorded_page, recorded_context
+from book_checks import PHONE_HEIGHT, check_page, new_recorded_page, recorded_context
 
 pytestmark = pytest.mark.browser
 
@@ -11,9 +11,9 @@ pytestmark = pytest.mark.browser
 SHORT_WAIT_MS = 300
 
 
-def problems_for(browser, fixtures_url: str, name: str, mode: str = "light") -> list[str]:
+def problems_for(browser, fixtures_url: str, name: str, mode: str = "light", viewport=None) -> list[str]:
     """Run every page check on one fixture page."""
-    with recorded_context(browser, mode) as (context, log):
+    with recorded_context(browser, mode, viewport=viewport) as (context, log):
         page = new_recorded_page(context, log)
         return check_page(page, fixtures_url + name, log, chart_wait_ms=SHORT_WAIT_MS)
 
@@ -49,3 +49,18 @@ def test_script_errors_are_reported(browser, fixtures_url: str) -> None:
     problems = problems_for(browser, fixtures_url, "script-error.html")
     assert any(p.startswith("page error:") and "undefinedFunctionCall" in p for p in problems), problems
     assert any(p.startswith("console error: something went wrong") for p in problems), problems
+
+
+def test_too_wide_chart_is_reported_on_a_phone(browser, fixtures_url: str) -> None:
+    """At phone width a chart of fixed width wider than the column is named, and so is the sideways scroll."""
+    problems = problems_for(browser, fixtures_url, "too-wide-chart.html", viewport={"width": 360, "height": PHONE_HEIGHT})
+    assert any(p.startswith("chart wider than its column: too-wide ") for p in problems), problems
+    assert any(p.startswith("page scrolls sideways:") for p in problems), problems
+    assert not any("scaled" in p for p in problems), problems
+    # The same page on a desktop, where the chart fits, is fine.
+    assert problems_for(browser, fixtures_url, "too-wide-chart.html") == []
+
+
+def test_phone_passes_a_chart_that_scales(browser, fixtures_url: str) -> None:
+    """The clean page passes at 320 px too: its chart scales down with the column."""
+    assert problems_for(browser, fixtures_url, "ok.html", viewport={"width": 320, "height": PHONE_HEIGHT}) == []
