@@ -110,6 +110,13 @@ _READ_HOME_JS = """
 }
 """
 
+_REACH_FOR_CHARTS_JS = """
+() => {
+  const figure = document.querySelector('figure.dv-chart');
+  if (figure) figure.dispatchEvent(new FocusEvent('focusin', {bubbles: true}));
+}
+"""
+
 _CHARTS_SETTLED_JS = """
 () => Array.from(document.querySelectorAll('figure.dv-chart'))
   .every((figure) => ['drawn', 'failed'].includes(figure.dataset.dvState))
@@ -388,6 +395,8 @@ def print_chapter(context, entry: Entry) -> tuple[bytes, int]:
     try:
         page.emulate_media(media="print")
         page.goto(entry.url, wait_until="load")
+        # Charts are drawn when a reader reaches for one (dv-charts.js); reach for them as a reader would.
+        page.evaluate(_REACH_FOR_CHARTS_JS)
         page.wait_for_function(_CHARTS_SETTLED_JS, timeout=CHART_WAIT_MS)
         broken = page.evaluate(_CHART_PROBLEMS_JS)
         if broken:
