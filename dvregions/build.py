@@ -288,7 +288,6 @@ def execute_notebook(
     On error the file is left untouched and the error text is returned.
     """
     import nbformat
-    from nbclient import NotebookClient
 
     root = Path(root).resolve()
     path = Path(path).resolve()
@@ -305,15 +304,7 @@ def execute_notebook(
         try:
             # The kernel inherits this process's environment, so its loader writes to log_path.
             with inputs_log.logging_reads_to(log_path):
-                client = NotebookClient(
-                    nb,
-                    kernel_name=KERNEL_NAME,
-                    timeout=timeout,
-                    record_timing=False,
-                    allow_errors=False,
-                    resources={"metadata": {"path": str(path.parent)}},
-                )
-                client.execute()
+                _execute_in_fresh_kernel(nb, path.parent, timeout)
             imported = inputs_log.imported_files(probe.outputs)
         except Exception as exc:  # noqa: BLE001 - any failure must fail the build, with its text
             return ExecutionResult(rel, time.perf_counter() - start, error=f"{type(exc).__name__}: {exc}")
@@ -327,6 +318,27 @@ def execute_notebook(
     nb.metadata[METADATA_KEY] = meta
     written = write_if_changed(path, notebook_text(nb))
     return ExecutionResult(rel, time.perf_counter() - start, written, list(data), list(modules))
+
+
+# jupyter_client picks free ports before the kernel binds them, so when many kernels start at once
+# (parallel tests and builds) one can lose the race and die before it answers. No cell has run then,
+# so starting it once more is safe; any later failure is the notebook's own and is reported.
+KERNEL_START_FAILURE = "Kernel died before replying to kernel_info"
+KERNEL_START_ATTEMPTS = 2
+
+
+def _execute_in_fresh_kernel(nb, cwd: Path, timeout: int) -> None:
+    from nbclient import NotebookClient
+
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        client = NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=timeout, record_timing=False,
+                                allow_errors=False, resources={"metadata": {"path": str(cwd)}})
+        try:
+            client.execute()
+            return
+        except RuntimeError as error:
+            if KERNEL_START_FAILURE not in str(error) or attempt == KERNEL_START_ATTEMPTS:
+                raise
 
 
 def execute_notebooks(

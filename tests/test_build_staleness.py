@@ -330,3 +330,41 @@ def test_chapter_imports_leave_page_only_modules_out() -> None:
     assert "dvregions/charts/plots.py" in modules
     assert sorted(set(modules) & set(PAGE_ONLY)) == []
     assert all((repo / rel).is_file() for rel in PAGE_ONLY)  # the names above are real files
+
+
+class _FlakyStart:
+    """Stands in for nbclient's client: the first kernel dies at start, later ones run."""
+
+    starts = 0
+
+    def __init__(self, nb, **options) -> None:
+        self.nb = nb
+
+    def execute(self) -> None:
+        type(self).starts += 1
+        if type(self).starts == 1:
+            raise RuntimeError(build.KERNEL_START_FAILURE)
+
+
+def test_a_kernel_that_dies_at_start_is_started_once_more(monkeypatch) -> None:
+    import nbclient
+
+    _FlakyStart.starts = 0
+    monkeypatch.setattr(nbclient, "NotebookClient", _FlakyStart)
+    build._execute_in_fresh_kernel(object(), Path("."), timeout=5)
+    assert _FlakyStart.starts == 2
+
+
+def test_a_notebook_error_is_not_retried(monkeypatch) -> None:
+    import nbclient
+
+    class Failing(_FlakyStart):
+        def execute(self) -> None:
+            type(self).starts += 1
+            raise RuntimeError("a cell failed")
+
+    Failing.starts = 0
+    monkeypatch.setattr(nbclient, "NotebookClient", Failing)
+    with pytest.raises(RuntimeError, match="a cell failed"):
+        build._execute_in_fresh_kernel(object(), Path("."), timeout=5)
+    assert Failing.starts == 1
