@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scipy.stats import binomtest, chi2
-
 
 def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a proportion ``successes / trials`` (SciPy's ``method="wilson"``).
@@ -31,6 +29,8 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tu
         raise ValueError("trials must be positive")
     if not 0 <= successes <= trials:
         raise ValueError("successes must lie between 0 and trials")
+    from scipy.stats import binomtest  # scipy.stats takes ~0.5 s to import: only chapters that test pay it
+
     interval = binomtest(int(successes), int(trials)).proportion_ci(confidence_level=confidence, method="wilson")
     return float(interval.low), float(interval.high)
 
@@ -48,6 +48,8 @@ def poisson_rate_interval(count: int, exposure: float = 1.0, confidence: float =
     if exposure <= 0:
         raise ValueError("exposure must be positive")
     alpha = 1 - confidence
+    from scipy.stats import chi2
+
     low = chi2.ppf(alpha / 2, 2 * count) / 2 if count > 0 else 0.0
     high = chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
     return float(low) / exposure, float(high) / exposure
@@ -69,6 +71,8 @@ def poisson_ratio_interval(later: int, earlier: int, confidence: float = 0.95) -
     not adjusted for multiple comparisons.
     """
     _check_pair(later, earlier)
+    from scipy.stats import binomtest
+
     interval = binomtest(int(later), int(later + earlier)).proportion_ci(confidence_level=confidence,
                                                                          method="exact")
     low_share, high_share = float(interval.low), float(interval.high)
@@ -85,6 +89,8 @@ def poisson_ratio_p_value(later: int, earlier: int) -> float:
     ``1 - confidence`` exactly when :func:`poisson_ratio_interval` excludes 1.
     """
     _check_pair(later, earlier)
+    from scipy.stats import binomtest
+
     return float(binomtest(int(later), int(later + earlier), 0.5, alternative="two-sided").pvalue)
 
 
