@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import pandas as pd
 from IPython.display import HTML
 
-from dvregions import analysis, data
+from dvregions import analysis, data, i18n
 from dvregions.charts.render import enable_renderer
 from dvregions.charts.theme import enable_theme
 
@@ -31,11 +31,16 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
-def glue_number(name: str, value: float | int) -> None:
-    """Store a number for the prose (``{glue:text}`name```), without showing it here."""
+def glue_number(name: str, value: float | int, *, decimals: int = 0, percent: bool = False) -> None:
+    """Store a number for the prose (``{glue:text}`name```), written as the page's language writes it.
+
+    The text is formatted here rather than by a format spec in the prose, so the Dutch edition
+    says ``0,06`` and ``12%`` from the same sentence source.
+    """
     from myst_nb import glue
 
-    glue(name, value, display=False)
+    text = i18n.percent(value, decimals) if percent else i18n.number(value, decimals)
+    glue(name, text, display=False)
 
 
 def glue_text(name: str, text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import json
 import shutil
@@ -24,7 +25,8 @@ def glued(notebook) -> dict[str, str]:
         for output in cell.get("outputs", []):
             name = output.get("metadata", {}).get("scrapbook", {}).get("name")
             if name and GLUE_MIME in output.get("data", {}):
-                values[name] = output["data"][GLUE_MIME]
+                # glued numbers are formatted strings: '71' in the text/plain representation
+                values[name] = ast.literal_eval(output["data"][GLUE_MIME])
     return values
 
 

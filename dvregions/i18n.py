@@ -1,0 +1,120 @@
+"""The language of the text the package writes: chart text, tables, phrases and numbers.
+
+The book has two editions built from the same notebooks: English (the stored outputs) and
+Dutch (the same notebooks executed a second time with ``DVREGIONS_LANGUAGE=nl``). Code that
+writes text for a reader wraps it in :func:`_`, which returns the Dutch translation from
+``locales/nl/dvregions.po`` when the language is Dutch and the English text otherwise.
+Numbers go through :func:`number` and :func:`percent`, so a Dutch page says ``1.234`` and
+``12,5%``.
+
+A missing Dutch translation is an error, not English shown silently: ``_`` raises
+:class:`MissingTranslation` in a Dutch kernel, and ``python -m dvregions translations check``
+lists every message without one.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+__all__ = ["LANGUAGE_ENV", "LANGUAGES", "MissingTranslation", "_", "catalog_path", "join", "language", "number",
+           "percent", "TRANSLATED_COLUMNS", "translate_column"]
+
+LANGUAGE_ENV = "DVREGIONS_LANGUAGE"
+"""Environment variable naming the language of generated text: ``en`` (default) or ``nl``."""
+
+LANGUAGES = ("en", "nl")
+SOURCE_LANGUAGE = "en"
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+PACKAGE_DOMAIN = "dvregions"
+"""The catalog of text written by code and of the data's text columns (``locales/<lang>/dvregions.po``)."""
+
+
+TRANSLATED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "regions": ("name_en",),
+    "themes": ("label", "description"),
+    "initiatives": ("description",),
+    "restraining_orders": ("note",),
+    "convention_articles": ("title", "summary", "chapter_title"),
+    "theme_articles": ("rationale",),
+    "themes_without_article": ("other_instrument_title", "note"),
+}
+"""Text columns of the data shown to readers; the loader gives them in the current language."""
+
+
+class MissingTranslation(LookupError):
+    """A message has no translation in the catalog of the current language."""
+
+
+def language() -> str:
+    """The language generated text is written in (``$DVREGIONS_LANGUAGE``, default English)."""
+    value = os.environ.get(LANGUAGE_ENV, SOURCE_LANGUAGE) or SOURCE_LANGUAGE
+    if value not in LANGUAGES:
+        raise ValueError(f"{LANGUAGE_ENV}={value!r}: expected one of {', '.join(LANGUAGES)}")
+    return value
+
+
+def catalog_path(lang: str, domain: str = PACKAGE_DOMAIN) -> Path:
+    """Where the catalog of ``domain`` in ``lang`` lives."""
+    return LOCALES_DIR / lang / f"{domain}.po"
+
+
+@functools.cache
+def _translations(lang: str) -> dict[str, str]:
+    """Msgid -> msgstr of the package catalog; fuzzy and empty entries are left out."""
+    from babel.messages.pofile import read_po
+
+    path = catalog_path(lang)
+    if not path.is_file():
+        return {}
+    with open(path, "rb") as handle:
+        catalog = read_po(handle)
+    return {message.id: message.string for message in catalog
+            if message.id and message.string and not message.fuzzy}
+
+
+def _(message: str) -> str:
+    """``message`` in the current language; the English text itself in an English kernel."""
+    lang = language()
+    if lang == SOURCE_LANGUAGE or not message:
+        return message
+    try:
+        return _translations(lang)[message]
+    except KeyError:
+        raise MissingTranslation(
+            f"no {lang} translation of {message!r} in {catalog_path(lang)}: "
+            "run `python -m dvregions translations update` and translate it"
+        ) from None
+
+
+def translate_column(values):
+    """A pandas Series of English text in the current language (missing values stay missing)."""
+    if language() == SOURCE_LANGUAGE:
+        return values
+    return values.map(lambda text: _(text) if isinstance(text, str) else text)
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """A number as this language writes it: ``1,234.5`` in English, ``1.234,5`` in Dutch."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=language())
+
+
+def percent(share: float, decimals: int = 0) -> str:
+    """A share as a percentage: ``12.5%`` in English, ``12,5%`` in Dutch."""
+    from babel.numbers import format_percent
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    return format_percent(share, format=pattern, locale=language())
+
+
+def join(items: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C' in the current language ('A, B en C' in Dutch)."""
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " " + _("and") + " " + items[-1]
