@@ -28,7 +28,9 @@ LANGUAGES = ("en", "nl")
 SOURCE_LANGUAGE = "en"
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 PACKAGE_DOMAIN = "dvregions"
-"""The catalog of text written by code and of the data's text columns (``locales/<lang>/dvregions.po``)."""
+"""The catalog of text written by code (``locales/<lang>/dvregions.po``)."""
+DATA_DOMAIN = "data"
+"""The catalog of the data's text columns (``locales/<lang>/data.po``)."""
 
 
 TRANSLATED_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -7,8 +7,8 @@ has its catalog under ``locales/<lang>/`` (gettext ``.po`` files, editable with 
   one message per block (a paragraph, a heading, a list, a glossary entry), in
   ``locales/nl/notebooks/<chapter>.po`` and ``locales/nl/book/<page>.po``;
 * text written by code (chart titles, tooltips, table headers, phrases), marked with
-  :func:`dvregions.i18n._`, the data's text columns (:data:`dvregions.i18n.TRANSLATED_COLUMNS`) and the
-  book's title and part captions, in ``locales/nl/dvregions.po``.
+  :func:`dvregions.i18n._`, and the book's title and part captions, in ``locales/nl/dvregions.po``;
+* the data's text columns (:data:`dvregions.i18n.TRANSLATED_COLUMNS`), in ``locales/nl/data.po``.
 
 ``update`` adds new English messages with an empty translation, keeps a changed message's old
 translation as *fuzzy* (a draft to review) and drops messages no longer used. ``check`` fails on
@@ -190,10 +190,10 @@ def book_messages(root: Path = ROOT) -> Iterator[tuple[str, str]]:
         yield part["caption"], TOC
 
 
-def package_messages(root: Path = ROOT) -> dict[str, list[str]]:
-    """Every message of the package catalog with where it comes from, in first-seen order."""
+def _collect(pairs) -> dict[str, list[str]]:
+    """message -> places, in first-seen order."""
     found: dict[str, list[str]] = {}
-    for text, where in [*book_messages(root), *code_messages(root), *data_messages(root)]:
+    for text, where in pairs:
         found.setdefault(text, []).append(where)
     return found
 
@@ -208,7 +208,9 @@ def catalogs(root: Path, lang: str) -> dict[Path, dict[str, list[str]]]:
             for message in messages(markdown):
                 found.setdefault(message, []).append(f"{rel}#{index}" if path.suffix == ".ipynb" else rel)
         result[root / "locales" / lang / Path(rel).with_suffix(".po")] = found
-    result[root / "locales" / lang / f"{i18n.PACKAGE_DOMAIN}.po"] = package_messages(root)
+    result[root / "locales" / lang / f"{i18n.PACKAGE_DOMAIN}.po"] = _collect([*book_messages(root),
+                                                                             *code_messages(root)])
+    result[root / "locales" / lang / f"{i18n.DATA_DOMAIN}.po"] = _collect(data_messages(root))
     return result
 
 
@@ -243,12 +245,17 @@ def write_catalog(path: Path, catalog) -> bool:
     return True
 
 
-def update(root: Path = ROOT, lang: str = "nl") -> list[Path]:
-    """Bring every catalog of ``lang`` in step with the English sources; return the files changed."""
+def update(root: Path = ROOT, lang: str = "nl", only: str | None = None) -> list[Path]:
+    """Bring the catalogs of ``lang`` in step with the English sources; return the files changed.
+
+    ``only`` limits the update to catalogs whose path contains it (e.g. ``dvregions.po``).
+    """
     from babel.messages.catalog import Catalog
 
     changed = []
     for path, found in catalogs(root, lang).items():
+        if only and only not in path.as_posix():
+            continue
         template = Catalog(locale=lang, project="dvregions", fuzzy=False)
         for message, places in found.items():
             template.add(message, locations=[(place, None) for place in places[:5]])
@@ -323,6 +330,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("update", "check"),
                         help="update: add new English messages to the catalogs; check: exit 1 if any is untranslated")
     parser.add_argument("--lang", default="nl", choices=[lang for lang in i18n.LANGUAGES if lang != "en"])
+    parser.add_argument("--only", help="update only the catalogs whose path contains this text")
     parser.add_argument("--root", type=Path, default=ROOT, help="book root (default: this checkout)")
 
 
@@ -330,7 +338,7 @@ def run(args: argparse.Namespace) -> int:
     """Update or check the catalogs; return the exit code."""
     root = Path(args.root).resolve()
     if args.action == "update":
-        for path in update(root, args.lang):
+        for path in update(root, args.lang, args.only):
             print(f"updated {path.relative_to(root)}")
     found = problems(root, args.lang)
     for problem in found[:200]:
@@ -340,3 +348,30 @@ def run(args: argparse.Namespace) -> int:
     total = sum(len(messages) for messages in catalogs(root, args.lang).values())
     print(f"{total - len(found)} of {total} messages translated into {args.lang}; {len(found)} to do")
     return 1 if found and args.action == "check" else 0
+
+
+# --------------------------------------------------------------------------- copies of the source
+
+RUN_LENGTH = 7
+"""A run of this many words shared with the annex is a copy, in either language."""
+
+
+def word_runs(text: str, length: int = RUN_LENGTH) -> dict[str, str]:
+    """Hash -> words of every run of ``length`` words in ``text`` (lower-cased letters and digits).
+
+    Titles of documents and names of projects, written in italics, are quoted names rather than
+    sentences, so italic spans are left out.
+    """
+    import hashlib
+
+    prose = re.sub(r"(?<![*\w])\*[^*\s][^*]*?\*(?![*\w])", " | ", _KEPT_ROLE.sub(" ", text))
+    words = [word for part in prose.lower().split(" | ") for word in [None, *re.findall(r"[0-9a-zà-ÿ]+", part)]]
+    words = [word or "|" for word in words]
+    runs = (" ".join(words[start:start + length]) for start in range(len(words) - length + 1))
+    runs = (run for run in runs if "|" not in run.split())
+    return {hashlib.sha256(run.encode("utf-8")).hexdigest()[:16]: run for run in runs}
+
+
+def copied_runs(text: str, source_hashes: set[str]) -> list[str]:
+    """The runs of seven words in ``text`` whose hashes are among ``source_hashes``."""
+    return sorted(run for digest, run in word_runs(text).items() if digest in source_hashes)

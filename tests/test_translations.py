@@ -1,0 +1,78 @@
+"""The Dutch edition's catalogs: complete, faithful to the English references and numbers, and no copy of the annex."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dvregions import translations
+
+ROOT = Path(__file__).resolve().parent.parent
+ANNEX_RUNS = ROOT / "tests" / "fixtures" / "annex_7word_runs.sha256"
+
+
+def annex_hashes() -> set[str]:
+    lines = ANNEX_RUNS.read_text(encoding="utf-8").splitlines()
+    return {line for line in lines if line and not line.startswith("#")}
+
+
+@pytest.mark.parametrize("page", translations.page_sources(ROOT), ids=lambda path: path.name)
+def test_blocks_join_back_to_the_page(page):
+    for markdown in translations.page_markdown(page):
+        pieces = translations.segments(markdown)
+        assert "".join(text for _, text in pieces) == markdown
+        identity = {message: message for message in translations.messages(markdown)}
+        assert translations.translate_markdown(markdown, identity) == markdown
+
+
+def test_code_and_fences_are_not_messages():
+    markdown = "Some prose here.\n\n```python\nprint('hello world')\n```\n\n:::{note}\n:class: tip\nA note.\n:::\n"
+    assert translations.messages(markdown) == ["Some prose here.", "A note."]
+
+
+def test_every_message_is_translated_and_keeps_its_references():
+    found = translations.problems(ROOT, "nl")
+    assert not found, "\n".join(map(str, found[:30])) + f"\n({len(found)} in all; see README: translating)"
+
+
+@pytest.mark.parametrize(("english", "dutch", "problem"), [
+    ("{glue:text}`a` orders in 2016", "{glue:text}`b` huisverboden in 2016", "glued"),
+    ("see {doc}`11_across_regions`", "zie hoofdstuk 11", "references"),
+    ("71 orders in 2016", "71 huisverboden in 2017", "numbers"),
+    ("the {term}`huisverbod`", "het huisverbod", "glossary"),
+])
+def test_a_translation_that_drops_a_reference_or_changes_a_number_is_caught(english, dutch, problem):
+    why = translations.message_problem(english, dutch)
+    assert why is not None and problem.split()[0] in why.replace("glued values", "glued")
+
+
+def test_a_faithful_translation_passes():
+    assert translations.message_problem(
+        "In 2016 {glue:text}`n` orders ({doc}`x`), see {term}`huisverbod`.",
+        "In 2016 {glue:text}`n` huisverboden ({doc}`x`), zie {term}`huisverbod <huisverbod>`.") is None
+
+
+def _all_text(root: Path) -> dict[str, str]:
+    texts = {}
+    for page in translations.page_sources(root):
+        texts[f"{page.name} (English)"] = "\n\n".join(translations.page_markdown(page))
+    for path, found in translations.catalogs(root, "nl").items():
+        rel = path.relative_to(root).as_posix()
+        texts[f"{rel} (English messages)"] = "\n\n".join(found)
+        texts[f"{rel} (Dutch)"] = "\n\n".join(translations.table(path).values())
+    return texts
+
+
+def test_no_sentence_in_either_language_repeats_seven_words_of_the_annex():
+    hashes = annex_hashes()
+    assert len(hashes) > 1000  # the fixture holds the annex's runs, not an empty file
+    copies = {name: runs for name, text in _all_text(ROOT).items() if (runs := translations.copied_runs(text, hashes))}
+    assert not copies, copies
+
+
+def test_the_copy_check_finds_a_copied_run():
+    source = "de gemeenten hebben samen een nieuw plan gemaakt voor de hele regio"
+    hashes = set(translations.word_runs(source))
+    assert translations.copied_runs("In 2017 hebben de gemeenten hebben samen een nieuw plan gemaakt.", hashes)
+    assert not translations.copied_runs("De gemeenten maakten samen een plan voor de regio.", hashes)
