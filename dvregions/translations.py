@@ -191,7 +191,7 @@ def book_messages(root: Path = ROOT) -> Iterator[tuple[str, str]]:
 
 
 def _collect(pairs) -> dict[str, list[str]]:
-    """message -> places, in first-seen order."""
+    """Message -> places, in first-seen order."""
     found: dict[str, list[str]] = {}
     for text, where in pairs:
         found.setdefault(text, []).append(where)
