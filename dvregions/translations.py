@@ -341,10 +341,8 @@ def run(args: argparse.Namespace) -> int:
         for path in update(root, args.lang, args.only):
             print(f"updated {path.relative_to(root)}")
     found = problems(root, args.lang)
-    for problem in found[:200]:
+    for problem in found:
         print(problem)
-    if len(found) > 200:
-        print(f"... and {len(found) - 200} more")
     total = sum(len(messages) for messages in catalogs(root, args.lang).values())
     print(f"{total - len(found)} of {total} messages translated into {args.lang}; {len(found)} to do")
     return 1 if found and args.action == "check" else 0
