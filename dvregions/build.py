@@ -48,7 +48,8 @@ DEFAULT_PACKAGE_GLOBS: tuple[str, ...] = ("dvregions/**/*.py",)
 """Package files: a notebook's input when its kernel imported them."""
 # The build tool, the command-line dispatcher and the print edition run neither in a kernel nor in
 # Sphinx, so editing them must not make Sphinx re-read every page.
-RENDER_EXCLUDE: frozenset[str] = frozenset({"dvregions/build.py", "dvregions/__main__.py", "dvregions/pdf.py"})
+RENDER_EXCLUDE: frozenset[str] = frozenset({"dvregions/build.py", "dvregions/__main__.py", "dvregions/pdf.py",
+                                          "dvregions/edition.py", "dvregions/translations.py"})
 DEFAULT_TIMEOUT = 600
 
 
@@ -415,31 +416,36 @@ def needs_fresh_env(build_dir: Path, fingerprint: str) -> bool:
     return not marker.is_file() or marker.read_text(encoding="utf-8").strip() != fingerprint
 
 
-def build_book(root: Path, quiet: bool = False, package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS) -> int:
+def build_book(root: Path, quiet: bool = False, package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS, *,
+               source: Path | None = None, out_dir: Path | None = None, state_dir: Path | None = None) -> int:
     """Build the HTML book in this process, as ``jupyter-book build <root> -W -n --keep-going`` does.
 
     In-process saves a second interpreter start-up. Sphinx reads with one process: the chart
     extension declares itself not parallel-safe (vl-convert does not survive ``fork``), and
     under ``-W`` Sphinx's warning about that would fail the build (see benchmarks/README.md).
+    Another edition passes its staged ``source`` tree, its ``out_dir`` and a ``state_dir`` for its
+    doctrees and render marker (defaults: the book root, ``_build/html`` and ``_build``).
     """
     root = Path(root).resolve()
     from jupyter_book.sphinx import build_sphinx
 
-    config = root / "_config.yml"
-    build_dir = root / "_build"
+    source = Path(source or root).resolve()
+    config = source / "_config.yml"
+    build_dir = Path(state_dir or root / "_build")
     fingerprint = render_fingerprint(root, package_globs)
     fresh = needs_fresh_env(build_dir, fingerprint)
     if fresh and (build_dir / ".doctrees").exists() and not quiet:
         print("render code changed since the last build: re-reading every page", flush=True)
     overrides = {
         # the same overrides the jupyter-book CLI passes, so its incremental state stays valid
-        "external_toc_path": (root / "_toc.yml").as_posix(),
+        "external_toc_path": (source / "_toc.yml").as_posix(),
         "latex_individualpages": False,
         "nitpicky": True,
     }
     result = build_sphinx(
-        root,
-        root / "_build" / "html",
+        source,
+        Path(out_dir or root / "_build" / "html"),
+        doctreedir=str(build_dir / ".doctrees"),
         noconfig=True,
         path_config=str(config) if config.exists() else None,
         confoverrides=overrides,
@@ -513,5 +519,12 @@ def run(args: argparse.Namespace) -> int:
     if status:
         print("book build failed (warnings are errors)", file=sys.stderr)
         return status
-    print(f"open: {root / '_build' / 'html' / 'index.html'}")
+    from dvregions import edition
+
+    status = edition.build_edition(root, args.jobs, args.timeout, args.quiet)
+    if status:
+        print("Dutch edition failed (warnings are errors)", file=sys.stderr)
+        return status
+    html_dir = root / "_build" / "html"
+    print(f"open: {html_dir / 'index.html'} (Nederlands: {html_dir / 'nl' / 'index.html'})")
     return 0

@@ -14,6 +14,8 @@
   (``layout.html`` drops its script tag), and trims the theme CSS of Font Awesome's glyphs and webfonts;
 - defers the theme's and extensions' scripts, so a phone on a slow connection shows the help banner
   before they have arrived (only ``documentation_options.js`` stays: inline scripts use it at once);
+- links every page to the same page in the other edition (a visible switch and ``hreflang``
+  alternates; the Dutch edition is built into ``nl/`` under the English one);
 - writes the root redirect page itself, with an empty icon, since the one sphinx-external-toc
   writes has no ``<head>`` and makes browsers request ``/favicon.ico`` (a 404).
 """
@@ -152,6 +154,23 @@ def mark_language(app: Sphinx, pagename: str, templatename: str, context: dict, 
         context["body"] = name_toggles_by_their_text(mark_dutch_terms(body))
 
 
+EDITIONS: dict[str, tuple[str, str]] = {"en": ("English", ""), "nl": ("Nederlands", "nl/")}
+"""Each edition's language code -> (its name in its own language, its folder under the English root)."""
+
+
+def edition_links(lang: str, pagename: str) -> list[tuple[str, str, str]]:
+    """(code, name, relative URL) of ``pagename`` in every edition, as seen from that page in ``lang``."""
+    up = "../" * pagename.count("/")
+    to_site_root = up + "../" * EDITIONS[lang][1].count("/")
+    return [(code, name, f"{to_site_root}{folder}{pagename}.html") for code, (name, folder) in EDITIONS.items()]
+
+
+def add_edition_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Give the templates the links to this page in every edition (language switch and hreflang)."""
+    lang = app.config.language or "en"
+    context["dv_editions"] = edition_links(lang, pagename) if lang in EDITIONS else []
+
+
 DEFAULT_MODE = "auto"
 """Follow the reader's system setting until they choose a mode."""
 
@@ -282,6 +301,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file(SAFETY_JS, defer="defer", priority=150)
     app.connect("html-page-context", clean_page_assets, priority=LATE)
     app.connect("html-page-context", mark_language, priority=LATE)
+    app.connect("html-page-context", add_edition_links)
     app.connect("config-inited", set_default_mode)
     # Before sphinx-external-toc's handler (default priority 500), which writes only a missing file.
     app.connect("build-finished", write_root_redirect, priority=400)

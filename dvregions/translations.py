@@ -40,6 +40,7 @@ _OPTION = re.compile(r"^\s*:[\w-]+:")
 # Inline pieces a translation must keep: roles with their targets (glue, doc, cite, ref, numref).
 # Term roles may name the Dutch form of a term, so only their count is compared.
 _KEPT_ROLE = re.compile(r"\{(glue:\w+|doc|cite(?::\w+)?|ref|numref|download)\}`[^`]*`")
+_LABELLED = re.compile(r"^.*<([^<>]+)>$", re.S)
 _TERM_ROLE = re.compile(r"\{term\}`[^`]*`")
 _DIGITS = re.compile(r"\d+")
 
@@ -294,7 +295,13 @@ def message_problem(english: str, translation: str) -> str | None:
 
 
 def _kept_roles(text: str) -> list[str]:
-    return sorted(match.group(0) for match in _KEPT_ROLE.finditer(text))
+    """The kept roles of ``text`` by name and target; a link's own text (``label <target>``) may be translated."""
+    roles = []
+    for match in _KEPT_ROLE.finditer(text):
+        name, content = match.group(1), match.group(0).split("`", 1)[1].rstrip("`")
+        target = _LABELLED.match(content)
+        roles.append(f"{name}:{target.group(1) if target else content}")
+    return sorted(roles)
 
 
 def problems(root: Path = ROOT, lang: str = "nl") -> list[TranslationProblem]:

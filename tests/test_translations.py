@@ -47,6 +47,12 @@ def test_a_translation_that_drops_a_reference_or_changes_a_number_is_caught(engl
     assert why is not None and problem.split()[0] in why.replace("glued values", "glued")
 
 
+def test_a_link_may_have_dutch_text_but_not_another_target():
+    english = "the {doc}`glossary of Dutch terms <../book/glossary>`"
+    assert translations.message_problem(english, "de {doc}`woordenlijst <../book/glossary>`") is None
+    assert translations.message_problem(english, "de {doc}`woordenlijst <../book/references>`") is not None
+
+
 def test_a_faithful_translation_passes():
     assert translations.message_problem(
         "In 2016 {glue:text}`n` orders ({doc}`x`), see {term}`huisverbod`.",
