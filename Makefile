@@ -23,11 +23,11 @@ $(STAMP): requirements.txt pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-book: $(STAMP) ## build the HTML book into _build/html (re-runs only notebooks whose inputs changed)
+book: $(STAMP) ## build both editions: English in _build/html, Dutch in _build/html/nl (re-runs only what changed)
 	$(BIN)/python -m dvregions build
 
-pdf: book ## print the built book to _build/pdf/dvregions-en.pdf (needs Chromium) and link it from the home page
-	$(BIN)/python -m dvregions pdf
+pdf: book ## print both editions to _build/pdf/dvregions-{en,nl}.pdf (needs Chromium) and link them from the home pages
+	$(BIN)/python -m dvregions pdf _build/html _build/html/nl
 
 test: $(STAMP) ## run every test: lint, unit tests, notebooks (pytest --nbval, strict) and the built book in headless Chromium
 	$(BIN)/ruff check .

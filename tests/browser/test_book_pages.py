@@ -102,16 +102,20 @@ def test_redirect_stubs(book_dir: Path) -> None:
         assert ((book_dir / rel).parent / target.split("#")[0]).is_file(), f"{rel} redirects to missing {target}"
 
 
-def test_search_works_offline(browser, book_dir: Path, book_url: str) -> None:
-    """Sphinx's client-side search finds a word of the book without any network."""
-    if not (book_dir / "search.html").is_file():
-        pytest.fail("the build has no search.html")
+@pytest.mark.parametrize(("edition", "word"), [("", "domestic"), ("nl/", "overtredingen")])
+def test_search_works_offline_in_its_own_edition(browser, book_dir: Path, book_url: str, edition: str,
+                                                 word: str) -> None:
+    """Each edition's search finds its own words, links only to its own pages, and needs no network."""
+    if not (book_dir / edition / "search.html").is_file():
+        pytest.fail(f"the build has no {edition}search.html")
     with recorded_context(browser) as (context, log):
         page = new_recorded_page(context, log)
-        page.goto(book_url + "search.html?q=domestic", wait_until="load")
-        page.wait_for_selector("#search-results ul.search li, ul.search li", timeout=10000)
-        hits = page.locator("ul.search li").count()
+        page.goto(f"{book_url}{edition}search.html?q={word}", wait_until="load")
+        page.wait_for_selector("ul.search li", timeout=10000)
+        links = page.eval_on_selector_all("ul.search li a", "links => links.map(link => link.href)")
         problems = log.problems()
-    assert hits > 0, "search for 'domestic' found nothing"
+    assert links, f"search for {word!r} found nothing"
+    in_dutch = [link for link in links if f"{book_url}nl/" in link]
+    assert len(in_dutch) == (len(links) if edition else 0), f"results from the other edition: {links}"
     assert not problems, "\n".join(problems)
     assert all(is_local(url) for url in log.requests)

@@ -5,13 +5,33 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from book_checks import discover_pages, new_recorded_page, recorded_context, redirect_target
+from book_checks import discover_pages, edition_language, new_recorded_page, recorded_context, redirect_target
 
 pytestmark = pytest.mark.browser
 
 EXIT_SELECTOR = "#dv-quick-exit"
 NEUTRAL_HOSTS = {"www.google.com", "weather.com", "www.weather.com"}
 NEUTRAL_PAGE = "<!DOCTYPE html><html lang='en'><title>Neutral</title><p>neutral</p></html>"
+
+
+DUTCH_LINES = ("Hulp of advies nodig?", "Veilig Thuis", "0800-2000", "112", "browsegeschiedenis wordt niet gewist")
+ENGLISH_LINES = ("Need help or advice?", "does not erase your browsing history")
+
+
+def banner_language_problems(banner, lang: str) -> list[str]:
+    """Dutch help lines on every page, first; English ones after them on English pages only."""
+    text = banner.inner_text()
+    problems = [f"banner lacks {line!r}" for line in DUTCH_LINES if line not in text]
+    if lang == "en":
+        problems += [f"banner lacks {line!r}" for line in ENGLISH_LINES if line not in text]
+        if problems == [] and text.index(DUTCH_LINES[0]) > text.index(ENGLISH_LINES[0]):
+            problems.append("the English help line comes before the Dutch one")
+    else:
+        problems += [f"Dutch page shows English {line!r}" for line in ENGLISH_LINES if line in text]
+    exit_text = banner.locator(EXIT_SELECTOR).inner_text()
+    if not exit_text.startswith("Snel weg"):
+        problems.append(f"quick exit reads {exit_text!r}, not Dutch first")
+    return problems
 
 
 def content_pages(book_dir: Path) -> list[str]:
@@ -49,10 +69,7 @@ def test_banner_on_every_page(browser, book_dir: Path, book_url: str, javascript
             if banner.count() != 1:
                 problems.append(f"{path}: no help banner")
                 continue
-            text = banner.inner_text()
-            for needed in ("Veilig Thuis", "0800-2000", "112", "does not erase your browsing history"):
-                if needed not in text:
-                    problems.append(f"{path}: banner lacks {needed!r}")
+            problems += [f"{path}: {problem}" for problem in banner_language_problems(banner, edition_language(path))]
             exit_link = page.locator(EXIT_SELECTOR)
             href = exit_link.get_attribute("href") or ""
             if not href.startswith("https://") or not exit_link.is_visible():

@@ -1,0 +1,128 @@
+"""The two editions of the built book: the same figures, a switch between them, and each page in its language.
+
+Reads what ``make book`` wrote: the stored (English) notebooks, the Dutch executions in
+``_build/nl/executed`` and the HTML of both editions in ``_build/html`` and ``_build/html/nl``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from dvregions import edition
+
+ROOT = Path(__file__).resolve().parent.parent
+HTML = ROOT / "_build" / "html"
+DUTCH_RUNS = ROOT / edition.STAGE / "executed"
+CHART_MIME = "application/vnd.dvregions.chart+json"
+GLUE_PREFIX = "application/papermill.record/"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+_DIGITS = re.compile(r"\d+")
+
+
+def _require_build() -> None:
+    if not (HTML / "nl" / "index.html").is_file() or not DUTCH_RUNS.is_dir():
+        pytest.fail("no Dutch edition built: run `make book` (make test builds it first)", pytrace=False)
+
+
+def outputs(path: Path) -> list[dict]:
+    """Every output of a notebook, in order."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return [output for cell in nb["cells"] for output in cell.get("outputs", [])]
+
+
+def glued_numbers(path: Path) -> dict[str, list[str]]:
+    """Glue name -> the digit runs of its plain-text value (``1,234.5`` and ``1.234,5`` both give 1, 234, 5)."""
+    values = {}
+    for output in outputs(path):
+        name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+        text = output.get("data", {}).get(GLUE_PREFIX + "text/plain")
+        if name and text and GLUE_PREFIX + "text/markdown" not in output["data"]:
+            values[name] = _DIGITS.findall(text)
+    return values
+
+
+def chart_facts(path: Path) -> list[tuple[list, Counter]]:
+    """Per chart: the numbers in its data, in order, and the digit runs of its description (any order)."""
+    facts = []
+    for output in outputs(path):
+        chart = output.get("data", {}).get(CHART_MIME)
+        if chart:
+            numbers = [value for rows in chart["spec"].get("datasets", {}).values() for row in rows
+                       for value in row.values() if isinstance(value, int | float) and not isinstance(value, bool)]
+            facts.append((numbers, Counter(_DIGITS.findall(chart["description"]))))
+    return facts
+
+
+def table_numbers(path: Path) -> list[Counter]:
+    """Per HTML data table: the digit runs of its cells (any order)."""
+    return [Counter(_DIGITS.findall(re.sub(r"<[^>]+>", " ", "".join(output["data"]["text/html"]))))
+            for output in outputs(path) if "dv-data-table" in "".join(output.get("data", {}).get("text/html", ""))]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+def test_both_editions_show_the_same_figures(notebook: Path) -> None:
+    _require_build()
+    dutch = DUTCH_RUNS / notebook.name
+    assert glued_numbers(dutch) == glued_numbers(notebook)
+    english_charts, dutch_charts = chart_facts(notebook), chart_facts(dutch)
+    assert len(english_charts) == len(dutch_charts)
+    for (english_data, english_words), (dutch_data, dutch_words) in zip(english_charts, dutch_charts, strict=True):
+        assert dutch_data == english_data
+        assert dutch_words == english_words
+    assert table_numbers(dutch) == table_numbers(notebook)
+
+
+def test_dutch_runs_are_in_dutch() -> None:
+    """The Dutch chart descriptions differ from the English ones (a run that silently stayed English fails)."""
+    _require_build()
+    same = [notebook.name for notebook in NOTEBOOKS
+            if chart_facts(notebook) and json.dumps([o.get("data", {}).get(CHART_MIME, {}).get("description")
+                                                     for o in outputs(notebook)])
+            == json.dumps([o.get("data", {}).get(CHART_MIME, {}).get("description")
+                           for o in outputs(DUTCH_RUNS / notebook.name)])]
+    assert not same
+
+
+def html_pages() -> list[Path]:
+    return sorted(path for path in HTML.rglob("*.html") if "_static" not in path.parts and "_sources" not in path.parts
+                  and 'http-equiv="Refresh"' not in path.read_text(encoding="utf-8")[:400])
+
+
+def test_every_page_links_to_itself_in_the_other_edition() -> None:
+    _require_build()
+    problems = []
+    pages = html_pages()
+    assert len([page for page in pages if page.is_relative_to(HTML / "nl")]) >= 18
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        lang = "nl" if page.is_relative_to(HTML / "nl") else "en"
+        rel = page.relative_to(HTML).as_posix()
+        if f'<html lang="{lang}"' not in text:
+            problems.append(f"{rel}: html lang is not {lang}")
+        alternates = dict(re.findall(r'<link rel="alternate" hreflang="(\w+)" href="([^"]+)"/>', text))
+        if set(alternates) != {"en", "nl"}:
+            problems.append(f"{rel}: hreflang alternates {sorted(alternates)}")
+        for code, href in alternates.items():
+            target = (page.parent / href).resolve()
+            expected = (HTML / ("nl" if code == "nl" else "") / page.relative_to(HTML / ("nl" if lang == "nl" else ""))
+                        ).resolve()
+            if target != expected or not target.is_file():
+                problems.append(f"{rel}: hreflang {code} points at {href}")
+        switch = re.search(r'<nav class="dv-language[^>]*>\s*<a href="([^"]+)" hreflang="(\w+)" lang="\w+">', text)
+        other = "en" if lang == "nl" else "nl"
+        if not switch or switch.group(2) != other or switch.group(1) != alternates.get(other):
+            problems.append(f"{rel}: no visible switch to the {other} edition")
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_dutch_pages_show_no_untranslated_chapter_titles() -> None:
+    """The Dutch sidebar and headings come from the Dutch catalogs, not the English sources."""
+    _require_build()
+    page = (HTML / "nl" / "notebooks" / "03_zeeland.html").read_text(encoding="utf-8")
+    for english in ("What the annex leaves out", "Restraining orders", "Data table:", "not stated"):
+        assert english not in page, english
