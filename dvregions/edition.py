@@ -37,6 +37,10 @@ SHARED = ("book/_static", "book/_templates", "book/references.bib", "data")
 """Files the Dutch tree uses as they are (linked, not copied): assets, the bibliography, the downloadable data."""
 
 
+CODE_TOGGLES = {"nb_code_prompt_show": "Code tonen", "nb_code_prompt_hide": "Code verbergen"}
+"""myst-nb's folded-code labels, which Sphinx's catalogs do not translate."""
+
+
 def fingerprint(english: dict, root: Path) -> str:
     """What a notebook's Dutch outputs depend on: its English inputs and the code and data catalogs."""
     parts = [json.dumps(english.get("metadata", {}).get(build.METADATA_KEY, {}).get("inputs"), sort_keys=True),
@@ -127,7 +131,8 @@ def stage(root: Path) -> Path:
     words = translations.table(root / "locales" / LANG / f"{i18n.PACKAGE_DOMAIN}.po")
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = words[config["title"]]
-    config["sphinx"]["config"]["language"] = LANG
+    config["author"] = words[config["author"]]
+    config["sphinx"]["config"].update(language=LANG, **CODE_TOGGLES)
     build.write_if_changed(src / "_config.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     for part in toc.get("parts", []):

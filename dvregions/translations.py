@@ -186,6 +186,7 @@ def book_messages(root: Path = ROOT) -> Iterator[tuple[str, str]]:
 
     config = yaml.safe_load((root / CONFIG).read_text(encoding="utf-8"))
     yield config["title"], CONFIG
+    yield config["author"], CONFIG
     toc = yaml.safe_load((root / TOC).read_text(encoding="utf-8"))
     for part in toc.get("parts", []):
         yield part["caption"], TOC
