@@ -17,28 +17,79 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dvregions import i18n
+from dvregions.i18n import _
 from dvregions.stats import holm, poisson_rate_interval, poisson_ratio_interval, poisson_ratio_p_value
 
-MEASURE_LABELS = {
-    "procedures_started": "Procedures started",
-    "orders_imposed": "Orders imposed",
-    "violations": "Violations",
-}
-LEVEL_LABELS = {
-    "municipality": "Municipality",
-    "municipality_group": "Group of municipalities",
-    "centrumgemeente_region": "Centrumgemeente region",
-    "province": "Province",
-}
-MEASURES = list(MEASURE_LABELS)
-LEVELS = list(LEVEL_LABELS)
+MEASURES = ["procedures_started", "orders_imposed", "violations"]
+"""The measures of ``restraining_orders.csv``, in the order of the path from procedure to violation."""
+LEVELS = ["municipality", "municipality_group", "centrumgemeente_region", "province"]
+"""The levels of area, from narrowest to widest."""
 LEVEL_WIDTH = {"municipality": 0, "municipality_group": 1, "centrumgemeente_region": 2, "province": 3}
 """Rank of each level from narrowest to widest, used to find the widest area when no nesting is given."""
 
-VIOLATIONS_COUNTED = {"Rotterdam": "Known violations of the restraining order or of the contact ban"}
-"""What an area says its violations figure counts, where the annex says it (paragraph 21 for Rotterdam).
-Every other area is "Not stated": its figure is not shown to be a count of violated orders either."""
-NOT_STATED = "Not stated"
+VERDICTS = ("fewer", "more", "same", "within_chance")
+"""What :func:`change_verdict` can say of a change between two years."""
+
+
+def measure_labels() -> dict[str, str]:
+    """Each measure's label in the current language, in the order of :data:`MEASURES`.
+
+    A function, not a constant, so the language is read when a chapter runs, not at import.
+    """
+    return {
+        "procedures_started": _("Procedures started"),
+        "orders_imposed": _("Orders imposed"),
+        "violations": _("Violations"),
+    }
+
+
+def level_labels() -> dict[str, str]:
+    """Each level of area's label in the current language, in the order of :data:`LEVELS`."""
+    return {
+        "municipality": _("Municipality"),
+        "municipality_group": _("Group of municipalities"),
+        "centrumgemeente_region": _("Centrumgemeente region"),
+        "province": _("Province"),
+    }
+
+
+def coverage_level_labels() -> dict[str, str]:
+    """The labels :func:`coverage` gives a cell: a level, several levels, or not stated (keyed by code)."""
+    return {**level_labels(), "several": _("Several levels"), "not_stated": not_stated()}
+
+
+def code_words() -> dict[str, str]:
+    """The data's codes for measures, levels and how a centrumgemeente is known, as a table of the data shows them.
+
+    An English table shows each code as the files hold it (``orders_imposed``); since the codes are
+    English words, other languages show them in their own words.
+    """
+    return {
+        "procedures_started": _("procedures_started"),
+        "orders_imposed": _("orders_imposed"),
+        "violations": _("violations"),
+        "municipality": _("municipality"),
+        "municipality_group": _("municipality_group"),
+        "centrumgemeente_region": _("centrumgemeente_region"),
+        "province": _("province"),
+        "stated": _("stated"),
+        "implied": _("implied"),
+    }
+
+
+def not_stated() -> str:
+    """What an area that does not say what its violations figure counts is labelled with."""
+    return _("Not stated")
+
+
+def violations_counted() -> dict[str, str]:
+    """What an area says its violations figure counts, where the annex says it (paragraph 21 for Rotterdam).
+
+    Every other area is :func:`not_stated`: its figure is not shown to be a count of violated orders either.
+    """
+    return {"Rotterdam": _("Known violations of the restraining order or of the contact ban")}
+
 
 SIGNIFICANCE = 0.05
 """Family-wise error rate for the Holm-adjusted year-on-year tests."""
@@ -87,10 +138,10 @@ def stated_value(orders: pd.DataFrame, area: str, year: int, measure: str) -> in
 
 
 def labelled(orders: pd.DataFrame) -> pd.DataFrame:
-    """Orders with readable measure and level labels added."""
+    """Orders with readable measure and level labels added, in the current language."""
     return orders.assign(
-        measure_label=orders["measure"].map(MEASURE_LABELS),
-        level_label=orders["area_level"].map(LEVEL_LABELS),
+        measure_label=orders["measure"].map(measure_labels()),
+        level_label=orders["area_level"].map(level_labels()),
     )
 
 
@@ -118,7 +169,7 @@ def violation_rates(orders: pd.DataFrame, confidence: float = 0.95) -> pd.DataFr
     violations divided by orders is a rate (events per order), not the share of orders violated:
     the count is treated as Poisson with the orders imposed as exposure. Columns: ``region_id``,
     ``area``, ``area_level``, ``year``, ``violations``, ``orders_imposed``, ``rate``, ``rate_low``,
-    ``rate_high``, ``counted`` (what the area says it counts, or "Not stated") and ``level_label``.
+    ``rate_high``, ``counted`` (what the area says it counts, or :func:`not_stated`) and ``level_label``.
     Only area-years that state both figures, with at least one order, appear.
     """
     table = _violations_and_orders(orders)
@@ -128,10 +179,10 @@ def violation_rates(orders: pd.DataFrame, confidence: float = 0.95) -> pd.DataFr
               for v, n in zip(table["violations"], table["orders_imposed"])]
     table = table[["region_id", "area", "area_level", "year", "violations", "orders_imposed"]]
     table["rate"] = table["violations"].astype(float) / table["orders_imposed"].astype(float)
-    table["rate_low"] = [low for low, _ in bounds]
-    table["rate_high"] = [high for _, high in bounds]
-    table["counted"] = table["area"].map(VIOLATIONS_COUNTED).fillna(NOT_STATED)
-    table["level_label"] = table["area_level"].map(LEVEL_LABELS)
+    table["rate_low"] = [low for low, _high in bounds]
+    table["rate_high"] = [high for _low, high in bounds]
+    table["counted"] = table["area"].map(violations_counted()).fillna(not_stated())
+    table["level_label"] = table["area_level"].map(level_labels())
     return table.astype({"violations": "int64", "orders_imposed": "int64"}).reset_index(drop=True)
 
 
@@ -165,15 +216,15 @@ def year_changes(orders: pd.DataFrame, measure: str = "orders_imposed", earlier:
     table["ratio"] = [lat / ear if ear else float("inf") for ear, lat in zip(table["earlier"], table["later"])]
     bounds = [poisson_ratio_interval(int(lat), int(ear), confidence)
               for ear, lat in zip(table["earlier"], table["later"])]
-    table["ratio_low"] = [low for low, _ in bounds]
-    table["ratio_high"] = [high for _, high in bounds]
+    table["ratio_low"] = [low for low, _high in bounds]
+    table["ratio_high"] = [high for _low, high in bounds]
     table["p_value"] = [poisson_ratio_p_value(int(lat), int(ear))
                         for ear, lat in zip(table["earlier"], table["later"])]
     table["p_holm"] = holm(table["p_value"].tolist())
     table["beyond_chance"] = table["p_holm"] < 1 - confidence
     table["could_be_chance"] = ~table["beyond_chance"]
     table["non_overlapping"] = table["area"].isin(non_overlapping_areas(orders, areas))
-    table["level_label"] = table["area_level"].map(LEVEL_LABELS)
+    table["level_label"] = table["area_level"].map(level_labels())
     return table.astype({"earlier": "int64", "later": "int64", "change": "int64"}).reset_index(drop=True)
 
 
@@ -189,14 +240,15 @@ def coverage(orders: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
                 .reset_index())
     table = grid.merge(reported, on=["region_id", "measure", "year"], how="left")
     table["figures"] = table["figures"].fillna(0).astype("int64")
+    labels = coverage_level_labels()
     table["level_label"] = [
-        "Not stated" if not isinstance(levels, list)
-        else LEVEL_LABELS[levels[0]] if len(levels) == 1 else "Several levels"
+        labels["not_stated"] if not isinstance(levels, list)
+        else labels[levels[0]] if len(levels) == 1 else labels["several"]
         for levels in table["levels"]
     ]
-    table["areas"] = table["areas"].fillna("none")
+    table["areas"] = table["areas"].fillna(_("none"))
     table = table.drop(columns="levels").merge(regions[["region_id", "name_en"]], on="region_id")
-    table["measure_label"] = table["measure"].map(MEASURE_LABELS)
+    table["measure_label"] = table["measure"].map(measure_labels())
     return table
 
 
@@ -222,6 +274,22 @@ def _change_row(orders: pd.DataFrame, area: str, measure: str) -> pd.Series:
     return match.iloc[0]
 
 
+def change_verdict(orders: pd.DataFrame, area: str, measure: str) -> str:
+    """What the Holm-adjusted test lets a sentence say about an area's change: one of :data:`VERDICTS`.
+
+    "fewer" or "more" when the change is beyond chance, "same" when the two figures are equal,
+    else "within_chance". The family is every area in ``orders`` with the measure in both of the
+    two latest years (as :func:`year_changes` builds it), so pass the whole orders table, not one
+    region's rows. A KeyError when the area lacks one of the years.
+    """
+    row = _change_row(orders, area, measure)
+    if row["change"] == 0:
+        return "same"
+    if not row["beyond_chance"]:
+        return "within_chance"
+    return "more" if row["change"] > 0 else "fewer"
+
+
 def change_direction(orders: pd.DataFrame, area: str, measure: str) -> str | None:
     """"more" or "fewer" when the Holm-adjusted test says the change is beyond chance, else None.
 
@@ -235,35 +303,62 @@ def change_direction(orders: pd.DataFrame, area: str, measure: str) -> str | Non
     return "more" if row["change"] > 0 else "fewer"
 
 
+def verdict_phrase(verdict: str, noun: str) -> str:
+    """The phrase for a :func:`change_verdict`, in the current language, about ``noun`` (a plural noun).
+
+    Parameters
+    ----------
+    verdict : str
+        One of :data:`VERDICTS`.
+    noun : str
+        What changed, already in the current language (e.g. ``_("orders")``).
+
+    Returns
+    -------
+    str
+        "fewer orders", "more orders", "the same number of orders" or "a change in orders within
+        what chance produces".
+    """
+    phrases = {
+        "fewer": _("fewer {noun}"),
+        "more": _("more {noun}"),
+        "same": _("the same number of {noun}"),
+        "within_chance": _("a change in {noun} within what chance produces"),
+    }
+    return phrases[verdict].format(noun=noun)
+
+
 def change_phrase(orders: pd.DataFrame, area: str, measure: str, noun: str | None = None) -> str:
     """A title phrase for a change that says only what the adjusted test supports.
 
     "fewer orders" or "more orders" when :func:`change_direction` names a direction; "the same
     number of orders" when the two figures are equal; otherwise "a change in orders within what
-    chance produces". ``noun`` defaults to the measure's label in lower case.
+    chance produces" (:func:`verdict_phrase`). ``noun`` is a plural noun in the current language
+    and defaults to the measure's label in lower case.
     """
-    noun = noun or MEASURE_LABELS[measure].lower()
-    row = _change_row(orders, area, measure)
-    if row["change"] == 0:
-        return f"the same number of {noun}"
-    direction = change_direction(orders, area, measure)
-    return f"{direction} {noun}" if direction else f"a change in {noun} within what chance produces"
+    noun = noun or measure_labels()[measure].lower()
+    return verdict_phrase(change_verdict(orders, area, measure), noun)
 
 
 def describe(orders: pd.DataFrame) -> str:
-    """Plain-text list of every figure, for a chart's text alternative.
+    """Plain-text list of every figure, for a chart's text alternative, in the current language.
 
     'Orders imposed: 71 in 2016 and 45 in 2017. Violations: 4 in 2016 and 3 in 2017.'
     Areas are named when there are several.
     """
     parts = []
     several = orders["area"].nunique() > 1
+    labels = measure_labels()
     for area, by_area in orders.groupby("area", sort=False):
         for measure in MEASURES:
             rows = by_area[by_area["measure"] == measure].sort_values("year")
             if rows.empty:
                 continue
-            values = " and ".join(f"{int(v)} in {int(y)}" for y, v in zip(rows["year"], rows["value"]))
-            label = MEASURE_LABELS[measure]
-            parts.append(f"{area}, {label.lower()}: {values}." if several else f"{label}: {values}.")
+            values = i18n.join([_("{value} in {year}").format(value=i18n.number(int(v)), year=int(y))
+                                for y, v in zip(rows["year"], rows["value"])])
+            if several:
+                parts.append(_("{area}, {measure}: {values}.").format(area=area, measure=labels[measure].lower(),
+                                                                       values=values))
+            else:
+                parts.append(_("{measure}: {values}.").format(measure=labels[measure], values=values))
     return " ".join(parts)

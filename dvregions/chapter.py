@@ -16,6 +16,7 @@ from IPython.display import HTML
 from dvregions import analysis, data, i18n
 from dvregions.charts.render import enable_renderer
 from dvregions.charts.theme import enable_theme
+from dvregions.i18n import _
 
 
 def setup(tables: Iterable[str] | None = None) -> data.Dataset:
@@ -61,34 +62,103 @@ def glue_stated_values(orders: pd.DataFrame, prefix: str = "") -> list[str]:
     return names
 
 
+def change_values(change: pd.Series) -> dict[str, str]:
+    """The figures of one change, written for a sentence in the current language.
+
+    Parameters
+    ----------
+    change : Series
+        One row of :func:`dvregions.analysis.year_changes`.
+
+    Returns
+    -------
+    dict
+        ``earlier`` and ``later`` (counts), ``earlier_year`` and ``later_year``, and ``p`` and
+        ``p_holm`` (three decimals), to fill a translated template with ``.format(**values)``.
+    """
+    return {
+        "earlier": i18n.number(int(change["earlier"])),
+        "later": i18n.number(int(change["later"])),
+        "earlier_year": str(int(change["earlier_year"])),
+        "later_year": str(int(change["later_year"])),
+        "p": i18n.number(float(change["p_value"]), 3),
+        "p_holm": i18n.number(float(change["p_holm"]), 3),
+    }
+
+
 def data_table(frame: pd.DataFrame, caption: str, *, collapsed: bool = True,
                labels: dict[str, str] | None = None) -> HTML:
     """An accessible HTML table with a caption, optionally folded away under a summary line.
 
     Used next to each chart, for readers who cannot see the chart. The HTML is built
     without random ids so stored outputs are reproducible.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The rows to show; missing values read "not stated", yes/no columns "True"/"False"
+        (both in the current language), and decimals take the language's decimal mark.
+    caption : str
+        The table's caption, already in the current language.
+    collapsed : bool
+        Fold the table away under a "Data table: <caption>" summary line.
+    labels : dict, optional
+        Column name -> header shown, already in the current language.
+
+    Returns
+    -------
+    IPython.display.HTML
     """
-    shown = frame.rename(columns=labels or {})
-    shown = shown.astype(object).where(shown.notna(), "not stated")
-    table = shown.to_html(index=False, border=0, classes="dv-data-table", escape=True, na_rep="not stated")
+    missing = _("not stated")
+    shown = _readable_cells(frame.rename(columns=labels or {}))
+    shown = shown.astype(object).where(shown.notna(), missing)
+    table = shown.to_html(index=False, border=0, classes="dv-data-table", escape=True, na_rep=missing)
     table = table.replace('<table border="0" class="dataframe dv-data-table">',
                           f'<table class="dataframe dv-data-table">\n  <caption>{html.escape(caption)}</caption>', 1)
     if not collapsed:
         return HTML(table)
-    summary = f"<summary>Data table: {html.escape(caption)}</summary>"
+    summary = "<summary>" + _("Data table: {caption}").format(caption=html.escape(caption)) + "</summary>"
     return HTML(f'<details class="dv-data">\n{summary}\n{table}\n</details>')
 
 
+def _readable_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Yes/no and decimal cells as this language writes them; English cells are left to pandas as before.
+
+    pandas prints ``True`` and ``0.25`` whatever the language, and its ``decimal`` option does not
+    reach cells of mixed columns, so outside English the cells become text here.
+    """
+    if i18n.language() == i18n.SOURCE_LANGUAGE:
+        return frame
+    shown = frame.copy()
+    for column in shown.columns:
+        values = shown[column]
+        if pd.api.types.is_bool_dtype(values):
+            shown[column] = values.map({True: _("True"), False: _("False")}).astype(object)
+        elif pd.api.types.is_float_dtype(values):
+            shown[column] = values.astype(object).map(_decimal_comma)
+    return shown
+
+
+def _decimal_comma(value: object) -> object:
+    """A float written as pandas writes it, with a decimal comma; missing values stay missing."""
+    if not isinstance(value, float) or pd.isna(value):
+        return value
+    return str(value).replace(".", ",")
+
+
 def key_figures(orders: pd.DataFrame) -> pd.DataFrame:
-    """A region's figures as a key-figures table: one row per area and year, one column per measure."""
+    """A region's figures as a key-figures table: one row per area and year, one column per measure.
+
+    Headers and levels are in the current language.
+    """
     table = analysis.wide(orders).drop(columns=["region_id"])
-    table["area_level"] = table["area_level"].map(analysis.LEVEL_LABELS)
-    return table.rename(columns={"area": "Area", "area_level": "Level", "year": "Year",
-                                 **analysis.MEASURE_LABELS})
+    table["area_level"] = table["area_level"].map(analysis.level_labels())
+    return table.rename(columns={"area": _("Area"), "area_level": _("Level"), "year": _("Year"),
+                                 **analysis.measure_labels()})
 
 
 def initiatives_table(dataset: data.Dataset, region_id: str) -> pd.DataFrame:
-    """A region's coded initiatives with their themes, in annex order."""
+    """A region's coded initiatives with their themes, in annex order, headed in the current language."""
     themes = (dataset.initiative_themes.merge(dataset.themes[["theme_id", "label"]], on="theme_id")
               .groupby("initiative_id")["label"].agg(", ".join))
     table = dataset.initiatives[dataset.initiatives["region_id"] == region_id].copy()
@@ -96,8 +166,8 @@ def initiatives_table(dataset: data.Dataset, region_id: str) -> pd.DataFrame:
     years = [_years(start, end) for start, end in zip(table["year_start"], table["year_end"])]
     table["years"] = years
     return table[["initiative_id", "description", "name_nl", "years", "themes", "source_paragraph"]].rename(
-        columns={"initiative_id": "Id", "description": "What the annex reports", "name_nl": "Dutch name",
-                 "years": "Years", "themes": "Themes", "source_paragraph": "Paragraph"})
+        columns={"initiative_id": _("Id"), "description": _("What the annex reports"), "name_nl": _("Dutch name"),
+                 "years": _("Years"), "themes": _("Themes"), "source_paragraph": _("Paragraph")})
 
 
 def _years(start: object, end: object) -> str | None:
@@ -123,26 +193,35 @@ def rare_themes(matrix: pd.DataFrame, region_id: str, max_others: int = 2) -> pd
 
 
 def rare_themes_text(matrix: pd.DataFrame, region_id: str, max_others: int = 2) -> str:
-    """The rare themes as prose, to follow the region's name.
+    """The rare themes as prose, to follow the region's name, in the current language.
 
     For example: 'two themes that at most two other regions report: elder abuse (also
-    Rotterdam); complex divorces (no other region)'.
+    Rotterdam); complex divorces (no other region)'. Each count of themes and of regions has its
+    own whole sentence, as languages agree verbs with different words.
     """
     table = rare_themes(matrix, region_id, max_others)
+    limit = i18n.number_word(max_others)
     if table.empty:
-        return f"no theme that at most {_NUMBERS[max_others]} other regions report"
-    parts = []
-    for label, others in zip(table["label"], table["others"]):
-        where = "also " + _and([_plain(other) for other in others]) if others else "no other region"
-        parts.append(f"{_plain(label).lower()} ({where})")
-    count = _NUMBERS.get(len(parts), str(len(parts)))
-    noun = "theme" if len(parts) == 1 else "themes"
-    verb = "reports" if max_others == 1 else "report"
-    return f"{count} {noun} that at most {_NUMBERS[max_others]} other {'region' if max_others == 1 else 'regions'} " \
-        f"{verb}: " + "; ".join(parts)
+        sentence = (_("no theme that at most {limit} other region reports") if max_others == 1
+                    else _("no theme that at most {limit} other regions report"))
+        return sentence.format(limit=limit)
+    parts = [_rare_theme(label, others) for label, others in zip(table["label"], table["others"])]
+    sentences = {
+        (True, True): _("{count} theme that at most {limit} other region reports: {themes}"),
+        (True, False): _("{count} theme that at most {limit} other regions report: {themes}"),
+        (False, True): _("{count} themes that at most {limit} other region reports: {themes}"),
+        (False, False): _("{count} themes that at most {limit} other regions report: {themes}"),
+    }
+    sentence = sentences[len(parts) == 1, max_others == 1]
+    return sentence.format(count=i18n.number_word(len(parts)), limit=limit, themes="; ".join(parts))
 
 
-_NUMBERS = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"}
+def _rare_theme(label: str, others: list[str]) -> str:
+    """'elder abuse (also Rotterdam)' or 'complex divorces (no other region)'."""
+    theme = _plain(label).lower()
+    if not others:
+        return _("{theme} (no other region)").format(theme=theme)
+    return _("{theme} (also {regions})").format(theme=theme, regions=i18n.join([_plain(other) for other in others]))
 
 
 def comparable_areas(orders: pd.DataFrame, region_id: str) -> pd.DataFrame:
@@ -159,35 +238,40 @@ def comparable_areas(orders: pd.DataFrame, region_id: str) -> pd.DataFrame:
             continue
         others = sorted(set(imposed.loc[(imposed["region_id"] != region_id) & (imposed["area_level"] == level),
                                         "area"]))
-        rows.append({"area_level": level, "level_label": analysis.LEVEL_LABELS[level], "areas": own,
+        rows.append({"area_level": level, "level_label": analysis.level_labels()[level], "areas": own,
                      "others": others})
     return pd.DataFrame(rows, columns=["area_level", "level_label", "areas", "others"])
 
 
 def comparable_areas_text(orders: pd.DataFrame, region_id: str) -> str:
-    """The comparison as prose, one clause per level: 'the province total for Zeeland can be set beside Friesland'."""
-    clauses = []
-    for row in comparable_areas(orders, region_id).itertuples():
-        level = _LEVEL_ADJECTIVES[row.area_level]
-        subject = f"the {level} figures for {_and(row.areas)}" if len(row.areas) > 1 else \
-            f"the {level} figure for {row.areas[0]}"
-        if row.others:
-            clauses.append(f"{subject} can be set only beside {_and(row.others)}")
-        else:
-            verb = "have" if len(row.areas) > 1 else "has"
-            clauses.append(f"{subject} {verb} no counterpart at the same level in any other region")
-    return "; ".join(clauses)
+    """The comparison as prose, one clause per level, in the current language.
+
+    For example: 'the provincial figure for Zeeland can be set only beside Friesland'.
+    """
+    return "; ".join(_comparable_clause(row.area_level, row.areas, row.others)
+                     for row in comparable_areas(orders, region_id).itertuples())
 
 
-_LEVEL_ADJECTIVES = {"municipality": "municipal", "municipality_group": "joint", "centrumgemeente_region": "regional",
-                     "province": "provincial"}
+def _comparable_clause(level: str, areas: list[str], others: list[str]) -> str:
+    """One level's clause: a whole sentence per case, singular or plural, with or without a counterpart."""
+    several = len(areas) > 1
+    if others:
+        clause = (_("the {level} figures for {areas} can be set only beside {others}") if several
+                  else _("the {level} figure for {areas} can be set only beside {others}"))
+    else:
+        clause = (_("the {level} figures for {areas} have no counterpart at the same level in any other region")
+                  if several else
+                  _("the {level} figure for {areas} has no counterpart at the same level in any other region"))
+    return clause.format(level=_level_adjective(level), areas=i18n.join(areas), others=i18n.join(others))
+
+
+def _level_adjective(level: str) -> str:
+    """The adjective for figures of a level of area ('municipal'), in the current language."""
+    adjectives = {"municipality": _("municipal"), "municipality_group": _("joint"),
+                  "centrumgemeente_region": _("regional"), "province": _("provincial")}
+    return adjectives[level]
 
 
 def _plain(name: str) -> str:
     """A name without a trailing parenthesis: 'Shelter (vrouwenopvang)' -> 'Shelter'."""
     return re.sub(r"\s*\([^)]*\)$", "", name)
-
-
-def _and(items: list[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

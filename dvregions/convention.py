@@ -20,24 +20,38 @@ import pandas as pd
 if TYPE_CHECKING:
     from IPython.display import HTML
 
-from dvregions import data
+from dvregions import data, i18n
+from dvregions.i18n import _
 
 TABLES = ("convention_articles", "theme_articles", "themes_without_article")
 """The Convention tables; :func:`dvregions.data.load` loads and validates them with the others."""
 
-GROUP_LABELS = {
-    "general": "Purposes, definitions and general obligations",
-    "policies_data": "Integrated policies and data",
-    "prevention": "Prevention",
-    "protection_support": "Protection and support",
-    "substantive_law": "Substantive law",
-    "protective_measures": "Investigation, prosecution and protective measures",
-    "migration": "Migration and asylum",
-    "monitoring": "Monitoring",
-}
-"""The book's label for each group, in the Convention's order of chapters."""
-
 STRENGTHS = ("primary", "related")
+
+
+def group_labels() -> dict[str, str]:
+    """The book's label for each group, in the Convention's order of chapters and the current language.
+
+    A function, not a constant, so the language is read when a chapter runs, not at import.
+    """
+    return {
+        "general": _("Purposes, definitions and general obligations"),
+        "policies_data": _("Integrated policies and data"),
+        "prevention": _("Prevention"),
+        "protection_support": _("Protection and support"),
+        "substantive_law": _("Substantive law"),
+        "protective_measures": _("Investigation, prosecution and protective measures"),
+        "migration": _("Migration and asylum"),
+        "monitoring": _("Monitoring"),
+    }
+
+
+def link_names() -> dict[str, str]:
+    """Each value of the ``link`` column ('primary', 'related only', 'none') as a table or sentence shows it.
+
+    The column itself keeps these codes, which the charts test; only what a reader sees is translated.
+    """
+    return {"primary": _("primary"), "related only": _("related only"), "none": _("none")}
 
 
 # --------------------------------------------------------------------------------------------
@@ -45,8 +59,8 @@ STRENGTHS = ("primary", "related")
 
 
 def article_label(article: int, title: str) -> str:
-    """'Art. 23 Shelters', the short label the chart and tables use."""
-    return f"Art. {int(article)} {title}"
+    """'Art. 23 Shelters', the short label the chart and tables use, in the current language."""
+    return _("Art. {article} {title}").format(article=int(article), title=title)
 
 
 def articles(dataset: data.Dataset) -> pd.DataFrame:
@@ -58,7 +72,7 @@ def articles(dataset: data.Dataset) -> pd.DataFrame:
         The columns of ``convention_articles.csv`` plus ``group_label`` and ``label``.
     """
     table = dataset.convention_articles.sort_values("article").copy()
-    table["group_label"] = table["group"].map(GROUP_LABELS)
+    table["group_label"] = table["group"].map(group_labels())
     table["label"] = [article_label(a, t) for a, t in zip(table["article"], table["title"])]
     return table.reset_index(drop=True)
 
@@ -113,7 +127,8 @@ def article_region_matrix(dataset: data.Dataset) -> pd.DataFrame:
     links = initiative_articles(dataset)
     regions = dataset.regions[["region_id", "name_en"]]
     grid = arts[["article", "label", "group", "group_label"]].merge(regions, how="cross")
-    links["item"] = [f"{i} (para. {p}): {d}" for i, p, d in
+    item = _("{initiative} (para. {paragraph}): {description}")
+    links["item"] = [item.format(initiative=i, paragraph=p, description=d) for i, p, d in
                      zip(links["initiative_id"], links["source_paragraph"], links["description"])]
     counts = (links.groupby(["article", "region_id"])
               .agg(initiatives=("initiative_id", "size"),
@@ -171,15 +186,18 @@ def theme_article_labels(dataset: data.Dataset) -> pd.DataFrame:
     links = dataset.theme_articles.copy()
     links["rank"] = links["strength"].map({s: i for i, s in enumerate(STRENGTHS)})
     links = links.sort_values(["theme_id", "rank", "article"])
+    link = {"primary": _("Art. {article} (primary)"), "related": _("Art. {article} (related)")}
     lines = links.groupby("theme_id").apply(
-        lambda g: "; ".join(f"Art. {a} ({s})" for a, s in zip(g["article"], g["strength"])), include_groups=False)
+        lambda g: "; ".join(link[s].format(article=a) for a, s in zip(g["article"], g["strength"])),
+        include_groups=False)
     marked = dataset.themes_without_article.set_index("theme_id")
     rows = []
     for theme_id in dataset.themes["theme_id"]:
         text = lines.get(theme_id, "")
         if theme_id in marked.index:
             other = marked.loc[theme_id, "other_instrument"]
-            lead = "no dedicated article" + (f" (see {other})" if isinstance(other, str) else "")
+            lead = (_("no dedicated article (see {instrument})").format(instrument=other) if isinstance(other, str)
+                    else _("no dedicated article"))
             text = f"{lead}; {text}" if text else lead
         rows.append({"theme_id": theme_id, "articles": text, "dedicated": theme_id not in marked.index})
     return pd.DataFrame(rows)
@@ -239,11 +257,13 @@ def notable_article(dataset: data.Dataset, region_id: str) -> pd.Series:
 
 
 def notable_article_text(dataset: data.Dataset, region_id: str) -> str:
-    """One Markdown phrase for a chapter summary, e.g. 'Article 18 (General obligations), 4 initiatives'."""
+    """One Markdown phrase for a chapter summary, e.g. 'Article 18 (*General obligations*), with 4 initiatives'."""
     row = notable_article(dataset, region_id)
-    title = row["label"].split(" ", 2)[2]
+    title = articles(dataset).set_index("article").loc[row["article"], "title"]
     count = int(row["initiatives"])
-    return f"Article {int(row['article'])} (*{title}*), with {count} initiative{'s' if count != 1 else ''}"
+    phrase = (_("Article {article} (*{title}*), with {count} initiative") if count == 1
+              else _("Article {article} (*{title}*), with {count} initiatives"))
+    return phrase.format(article=int(row["article"]), title=title, count=i18n.number(count))
 
 
 def region_section(dataset: data.Dataset, region_id: str) -> HTML:
@@ -265,29 +285,44 @@ def region_section(dataset: data.Dataset, region_id: str) -> HTML:
     from IPython.display import HTML
 
     table = region_articles(dataset, region_id)
-    items = []
-    for row in table.itertuples():
-        count = f"{row.initiatives} initiative{'s' if row.initiatives != 1 else ''}"
-        link = "primary link" if row.link == "primary" else "related links only"
-        paragraphs = f"annex paragraph{'s' if ',' in row.paragraphs else ''} {html.escape(row.paragraphs)}"
-        items.append(f"  <li><strong>{html.escape(row.label)}</strong> ({html.escape(row.group_label)}; "
-                     f"{link}): {count}, {html.escape(row.initiative_ids)}; {paragraphs}</li>")
+    items = [_region_section_item(row) for row in table.itertuples()]
     body = "\n".join(items)
     return HTML(f'<div class="dv-convention">\n<ul>\n{body}\n</ul>\n</div>')
+
+
+def _region_section_item(row: tuple) -> str:
+    """One article of :func:`region_section` as an HTML list item, in the current language."""
+    count = (_("{count} initiative") if row.initiatives == 1 else _("{count} initiatives")).format(
+        count=i18n.number(row.initiatives))
+    link = _("primary link") if row.link == "primary" else _("related links only")
+    paragraphs = (_("annex paragraphs {paragraphs}") if "," in row.paragraphs
+                  else _("annex paragraph {paragraphs}")).format(paragraphs=html.escape(row.paragraphs))
+    return (f"  <li><strong>{html.escape(row.label)}</strong> ({html.escape(row.group_label)}; "
+            f"{link}): {count}, {html.escape(row.initiative_ids)}; {paragraphs}</li>")
 
 
 def women_initiatives(dataset: data.Dataset) -> pd.DataFrame:
     """Initiatives whose description or Dutch name mentions women, girls or gender.
 
-    A plain word search on our own one-line descriptions and the Dutch names the annex
+    A plain word search on our own one-line descriptions as the data holds them (English, in
+    every edition, so both editions count the same initiatives) and the Dutch names the annex
     gives (vrouw, meisje, gender in Dutch; women, woman, girl, gender, female in English).
 
     Returns
     -------
     DataFrame
-        The matching rows of ``initiatives.csv`` with ``name_en`` of their region.
+        The matching rows of ``initiatives.csv`` (text in the current language) with ``name_en``
+        of their region and ``shelter_only``: True when the description mentions women only as
+        in "women's shelter", not as a group the initiative addresses.
     """
-    pattern = r"\b(?:wom[ae]n|girls?|gender|female)\b|vrouw|meisje"
-    text = dataset.initiatives["description"].str.cat(dataset.initiatives["name_nl"].fillna(""), sep=" ")
-    hits = dataset.initiatives[text.str.contains(pattern, case=False, regex=True)]
+    english = dataset.as_written("initiatives")["description"]
+    text = english.str.cat(dataset.initiatives["name_nl"].fillna(""), sep=" ")
+    found = text.str.contains(_WOMEN, case=False, regex=True)
+    shelter_only = ~english.str.replace(r"women's shelters?", "", regex=True).str.contains(
+        _WOMEN_IN_ENGLISH, case=False, regex=True)
+    hits = dataset.initiatives[found].assign(shelter_only=shelter_only[found])
     return hits.merge(dataset.regions[["region_id", "name_en"]], on="region_id").reset_index(drop=True)
+
+
+_WOMEN_IN_ENGLISH = r"\b(?:wom[ae]n|girls?|gender|female)\b"
+_WOMEN = _WOMEN_IN_ENGLISH + r"|vrouw|meisje"

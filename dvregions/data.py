@@ -6,6 +6,10 @@ column, so a person adding next year's figures knows exactly what to fix.
 
 Tables come from the resources of ``datapackage.json``: a new resource with its schema is
 loaded and validated without changes here. :data:`TABLES` are the ones the book needs.
+
+The files are in English. In a kernel of another language (:mod:`dvregions.i18n`), the text
+columns readers see (:data:`dvregions.i18n.TRANSLATED_COLUMNS`) come in that language, after the
+files have passed validation as they are; :meth:`Dataset.as_written` keeps the English.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dvregions import inputs_log, validation
+from dvregions import i18n, inputs_log, validation
 from dvregions.validation import DataValidationError, Problem
 
 __all__ = ["DATA_DIR_ENV", "INPUTS_LOG_ENV", "TABLES", "DataValidationError", "Dataset", "Problem",
@@ -36,10 +40,15 @@ TABLES = ("regions", "areas", "restraining_orders", "themes", "initiatives", "in
 
 @dataclass(frozen=True)
 class Dataset:
-    """The validated tables of one data folder, as typed pandas DataFrames."""
+    """The validated tables of one data folder, as typed pandas DataFrames.
+
+    ``tables`` hold the text columns readers see in the current language; ``written`` holds the
+    tables as the files have them (English), or is empty when the two are the same.
+    """
 
     data_dir: Path
     tables: dict[str, pd.DataFrame] = field(repr=False)
+    written: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         """A loaded table by name, e.g. ``dataset.regions``."""
@@ -52,6 +61,30 @@ class Dataset:
     def orders(self) -> pd.DataFrame:
         """Shorthand for the restraining-order figures."""
         return self.tables["restraining_orders"]
+
+    def as_written(self, name: str) -> pd.DataFrame:
+        """A loaded table as its file holds it, text in English whatever the language.
+
+        For code that reads the text itself (a word search), so that its result is the same in
+        every edition.
+
+        Parameters
+        ----------
+        name : str
+            A loaded table, e.g. ``"initiatives"``.
+
+        Returns
+        -------
+        DataFrame
+
+        Raises
+        ------
+        KeyError
+            When ``name`` is not a loaded table.
+        """
+        if name not in self.tables:
+            raise KeyError(f"no table {name!r} loaded; loaded: {sorted(self.tables)}")
+        return self.written.get(name, self.tables[name])
 
 
 def default_data_dir() -> Path:
@@ -95,7 +128,18 @@ def load(data_dir: str | Path | None = None, tables: Iterable[str] | None = None
     problems = validation.check_logic(frames)
     if problems:
         raise DataValidationError(folder, problems)
-    return Dataset(data_dir=folder, tables=frames)
+    if i18n.language() == i18n.SOURCE_LANGUAGE:
+        return Dataset(data_dir=folder, tables=frames)
+    return Dataset(data_dir=folder, tables=_in_language(frames), written=frames)
+
+
+def _in_language(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Copies of validated tables whose reader-facing text columns are in the current language."""
+    translated = {}
+    for name, frame in frames.items():
+        columns = [column for column in i18n.TRANSLATED_COLUMNS.get(name, ()) if column in frame.columns]
+        translated[name] = frame.assign(**{column: i18n.translate_column(frame[column]) for column in columns})
+    return translated
 
 
 def validate(data_dir: str | Path | None = None) -> list[Problem]:

@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 
 __all__ = ["LANGUAGE_ENV", "LANGUAGES", "MissingTranslation", "_", "catalog_path", "join", "language", "number",
-           "percent", "TRANSLATED_COLUMNS", "translate_column"]
+           "number_word", "percent", "TRANSLATED_COLUMNS", "translate_column"]
 
 LANGUAGE_ENV = "DVREGIONS_LANGUAGE"
 """Environment variable naming the language of generated text: ``en`` (default) or ``nl``."""
@@ -63,11 +63,11 @@ def catalog_path(lang: str, domain: str = PACKAGE_DOMAIN) -> Path:
 
 
 @functools.cache
-def _translations(lang: str) -> dict[str, str]:
-    """Msgid -> msgstr of the package catalog; fuzzy and empty entries are left out."""
+def _catalog(lang: str, domain: str) -> dict[str, str]:
+    """Msgid -> msgstr of one catalog; fuzzy and empty entries are left out."""
     from babel.messages.pofile import read_po
 
-    path = catalog_path(lang)
+    path = catalog_path(lang, domain)
     if not path.is_file():
         return {}
     with open(path, "rb") as handle:
@@ -76,8 +76,36 @@ def _translations(lang: str) -> dict[str, str]:
             if message.id and message.string and not message.fuzzy}
 
 
+@functools.cache
+def _translations(lang: str) -> dict[str, str]:
+    """Msgid -> msgstr of the code's catalog and the data's, the code's winning where both hold a message.
+
+    Data text reaches ``_`` too (a region's name in a sentence, a theme label in a chart), so one
+    lookup serves both; the two catalogs translate a text they share the same way in practice.
+    """
+    return {**_catalog(lang, DATA_DOMAIN), **_catalog(lang, PACKAGE_DOMAIN)}
+
+
 def _(message: str) -> str:
-    """``message`` in the current language; the English text itself in an English kernel."""
+    """``message`` in the current language; the English text itself in an English kernel.
+
+    Parameters
+    ----------
+    message : str
+        The English text. Pass a string literal, so ``python -m dvregions translations update``
+        finds it; fill in parts with ``.format(name=...)`` after translation.
+
+    Returns
+    -------
+    str
+        The translation from ``locales/<lang>/dvregions.po`` (or, for data text,
+        ``locales/<lang>/data.po``), or ``message`` itself in English.
+
+    Raises
+    ------
+    MissingTranslation
+        When the language is not English and neither catalog translates ``message``.
+    """
     lang = language()
     if lang == SOURCE_LANGUAGE or not message:
         return message
@@ -85,7 +113,7 @@ def _(message: str) -> str:
         return _translations(lang)[message]
     except KeyError:
         raise MissingTranslation(
-            f"no {lang} translation of {message!r} in {catalog_path(lang)}: "
+            f"no {lang} translation of {message!r} in {catalog_path(lang)} or {catalog_path(lang, DATA_DOMAIN)}: "
             "run `python -m dvregions translations update` and translate it"
         ) from None
 
@@ -111,6 +139,23 @@ def percent(share: float, decimals: int = 0) -> str:
 
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
     return format_percent(share, format=pattern, locale=language())
+
+
+def number_word(count: int) -> str:
+    """A count as a word where prose spells it out: 'two' in English, 'twee' in Dutch; digits from eight on.
+
+    Parameters
+    ----------
+    count : int
+        A whole number, at least one (a sentence about none says so in its own words).
+
+    Returns
+    -------
+    str
+        The word for one to seven, else the number as :func:`number` writes it.
+    """
+    words = {1: _("one"), 2: _("two"), 3: _("three"), 4: _("four"), 5: _("five"), 6: _("six"), 7: _("seven")}
+    return words.get(count) or number(count)
 
 
 def join(items: list[str]) -> str:

@@ -158,7 +158,7 @@ class TestViolationRates:
 
     def test_only_rotterdam_says_what_it_counts(self, rates):
         counted = rates["counted"].groupby(level="area").first()
-        assert set(counted[counted != analysis.NOT_STATED].index) == {"Rotterdam"}
+        assert set(counted[counted != analysis.not_stated()].index) == {"Rotterdam"}
 
 
 class TestCoverage:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dvregions import chapter
+from dvregions import chapter, i18n
 
 
 def _matrix() -> pd.DataFrame:
@@ -59,9 +59,10 @@ def test_comparable_areas_text() -> None:
                     "in any other region")
 
 
-def test_and_joins_names() -> None:
-    assert chapter._and(["A"]) == "A"
-    assert chapter._and(["A", "B", "C"]) == "A, B and C"
+def test_names_are_joined_with_and() -> None:
+    assert i18n.join(["A"]) == "A"
+    assert i18n.join(["A", "B"]) == "A and B"
+    assert i18n.join(["A", "B", "C"]) == "A, B and C"
 
 
 def test_plain_drops_a_trailing_parenthesis() -> None:

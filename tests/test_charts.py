@@ -104,7 +104,7 @@ class TestAcrossRegions:
         assert "Zeeland: ratio 0.63, unadjusted interval" in spec["description"]
         assert "p 0.020, Holm-adjusted p 0.219, within chance after adjustment." in spec["description"]
         rows = next(iter(spec["datasets"].values()))
-        assert {r["verdict"] for r in rows} == {plots.WITHIN_CHANCE}
+        assert {r["verdict"] for r in rows} == {plots.verdict_labels()[False]}
 
     def test_title_names_a_direction_only_beyond_chance(self, dataset):
         changes = analysis.year_changes(dataset.orders, "violations")

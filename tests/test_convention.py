@@ -210,7 +210,7 @@ class TestChart:
         matrix = convention.article_region_matrix(dataset)
         chart = layers.finish(
             convention_charts.article_region_matrix(matrix, dataset.regions["name_en"].tolist(),
-                                                    list(convention.GROUP_LABELS.values())),
+                                                    list(convention.group_labels().values())),
             title="T", description="Articles by region", source=layers.source_line("3-21"))
         spec = chart.to_dict()
         assert spec["description"] == "Articles by region"

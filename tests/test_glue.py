@@ -17,6 +17,7 @@ from dvregions.data import DATA_DIR_ENV
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "03_zeeland.ipynb"
 GLUE_MIME = "application/papermill.record/text/plain"
+GLUE_MARKDOWN_MIME = "application/papermill.record/text/markdown"
 
 
 def glued(notebook) -> dict[str, str]:
@@ -24,9 +25,11 @@ def glued(notebook) -> dict[str, str]:
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name and GLUE_MIME in output.get("data", {}):
-                # glued numbers are formatted strings: '71' in the text/plain representation
-                values[name] = ast.literal_eval(output["data"][GLUE_MIME])
+            data = output.get("data", {})
+            # glued numbers are formatted strings: '71' in the text/plain representation; glued Markdown
+            # (chapter.glue_text) has only an object's repr there, and its text under text/markdown
+            if name and GLUE_MIME in data and GLUE_MARKDOWN_MIME not in data:
+                values[name] = ast.literal_eval(data[GLUE_MIME])
     return values
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dvregions import analysis
+from dvregions import analysis, i18n
 from dvregions.charts import layers, plots
+from dvregions.i18n import _
 
 
 def _largest_changes(changes: pd.DataFrame, limit: int) -> pd.DataFrame:
@@ -21,8 +22,12 @@ def _largest_changes(changes: pd.DataFrame, limit: int) -> pd.DataFrame:
 
 
 def _shown(table: pd.DataFrame, limit: int) -> str:
+    """The end of a subtitle saying how many of the areas are shown, or nothing when all are."""
     areas = table["area"].nunique()
-    return "" if areas <= limit else f"; the {limit} areas with the largest values of {areas} shown"
+    if areas <= limit:
+        return ""
+    return _("; the {limit} areas with the largest values of {areas} shown").format(
+        limit=i18n.number(limit), areas=i18n.number(areas))
 
 
 def verdict_title(changes: pd.DataFrame, noun: str) -> str:
@@ -30,14 +35,37 @@ def verdict_title(changes: pd.DataFrame, noun: str) -> str:
 
     Directions ("fewer", "more") appear only for changes the adjusted test supports; when there are
     none, the title says every change is within what chance produces.
+
+    Parameters
+    ----------
+    changes : DataFrame
+        :func:`dvregions.analysis.year_changes`.
+    noun : str
+        What changed, as a plural noun in the current language (e.g. ``_("orders")``).
+
+    Returns
+    -------
+    str
+        One whole sentence per case (none, fewer, more, both), in the current language.
     """
     counted = changes[changes["non_overlapping"]]
     beyond = counted[counted["beyond_chance"]]
     fewer, more = int((beyond["change"] < 0).sum()), int((beyond["change"] > 0).sum())
+    areas = len(counted)
+    one = areas == 1
     if not len(beyond):
-        return f"No change in {noun} beyond chance in {len(counted)} non-overlapping areas"
-    parts = [f"fewer {noun} in {fewer}" if fewer else "", f"more {noun} in {more}" if more else ""]
-    return f"Beyond chance: {' and '.join(p for p in parts if p)} of {len(counted)} non-overlapping areas"
+        sentence = (_("No change in {noun} beyond chance in {areas} non-overlapping area") if one
+                    else _("No change in {noun} beyond chance in {areas} non-overlapping areas"))
+    elif fewer and more:
+        sentence = _("Beyond chance: fewer {noun} in {fewer} and more {noun} in {more} of {areas} "
+                     "non-overlapping areas")
+    elif fewer:
+        sentence = (_("Beyond chance: fewer {noun} in the one non-overlapping area") if one
+                    else _("Beyond chance: fewer {noun} in {fewer} of {areas} non-overlapping areas"))
+    else:
+        sentence = (_("Beyond chance: more {noun} in the one non-overlapping area") if one
+                    else _("Beyond chance: more {noun} in {more} of {areas} non-overlapping areas"))
+    return sentence.format(noun=noun, fewer=i18n.number(fewer), more=i18n.number(more), areas=i18n.number(areas))
 
 
 def orders_by_year(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VConcatChart:
@@ -45,17 +73,39 @@ def orders_by_year(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VC
     changes = analysis.year_changes(orders)
     earlier, later = int(changes["earlier_year"].iloc[0]), int(changes["later_year"].iloc[0])
     shown = _largest_changes(changes, limit)
+    area = _("{area} ({level}): {earlier} to {later}.")
     return layers.finish(
         plots.orders_dumbbell(changes, limit),
-        title=verdict_title(changes, "orders"),
-        subtitle=[f"Orders imposed per area in {earlier} and {later}, grouped by level of area; "
-                  "not comparable across levels",
-                  f"Verdict from Holm's adjustment for {len(changes)} tests" + _shown(changes, limit)],
-        description=(f"Dot plot of orders imposed in {earlier} and {later} for each area, grouped by level. "
-                     + " ".join(f"{r.area} ({r.level_label.lower()}): {r.earlier} to {r.later}."
+        title=verdict_title(changes, _("orders")),
+        subtitle=[_("Orders imposed per area in {earlier} and {later}, grouped by level of area; "
+                    "not comparable across levels").format(earlier=earlier, later=later),
+                  _("Verdict from Holm's adjustment for {tests} tests").format(tests=i18n.number(len(changes)))
+                  + _shown(changes, limit)],
+        description=(_("Dot plot of orders imposed in {earlier} and {later} for each area, grouped by level.")
+                     .format(earlier=earlier, later=later) + " "
+                     + " ".join(area.format(area=r.area, level=r.level_label.lower(), earlier=i18n.number(r.earlier),
+                                            later=i18n.number(r.later))
                                 for r in shown.itertuples())),
         source=layers.source_line("4-21"),
     )
+
+
+def _says_what_it_counts(stated: list[str]) -> str:
+    """Which areas say what their violations figure counts: 'only Rotterdam says what it counts'."""
+    if not stated:
+        return _("no area says what it counts")
+    sentence = _("only {areas} says what it counts") if len(stated) == 1 else _("only {areas} say what they count")
+    return sentence.format(areas=i18n.join(stated))
+
+
+def _violations(count: int) -> str:
+    """'1 violation', '4 violations'."""
+    return (_("{count} violation") if count == 1 else _("{count} violations")).format(count=i18n.number(count))
+
+
+def _orders(count: int) -> str:
+    """'1 order', '71 orders'."""
+    return (_("{count} order") if count == 1 else _("{count} orders")).format(count=i18n.number(count))
 
 
 def violation_rates(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VConcatChart:
@@ -64,18 +114,22 @@ def violation_rates(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.V
     latest = sorted(rates["year"].unique())[-2:]
     rates = rates[rates["year"].isin(latest)]
     shown = rates[rates["area"].isin(plots.shown_areas(rates, "orders_imposed", limit))]
-    stated = sorted(set(rates.loc[rates["counted"] != analysis.NOT_STATED, "area"]))
-    says = (f"only {' and '.join(stated)} {'says' if len(stated) == 1 else 'say'} what it counts" if stated
-            else "no area says what it counts")
+    stated = sorted(set(rates.loc[rates["counted"] != analysis.not_stated(), "area"]))
+    area = _("{area} {year}: {violations}, {orders}, {rate} per order (interval {low} to {high}); "
+             "what is counted: {counted}.")
     return layers.finish(
         plots.violation_rate_intervals(rates, limit),
-        title=f"{rates['rate'].min():.2f} to {rates['rate'].max():.2f} violations per order; {says}",
-        subtitle=["A rate, not a share: one order can be violated more than once",
-                  "Violations per order imposed, with exact 95% Poisson intervals" + _shown(rates, limit)],
-        description=("Interval plot of violations per order imposed, per area and year. "
-                     + " ".join(f"{r.area} {r.year}: {r.violations} violations, {r.orders_imposed} orders, "
-                                f"{r.rate:.2f} per order (interval {r.rate_low:.2f} to {r.rate_high:.2f}); "
-                                f"what is counted: {r.counted.lower()}." for r in shown.itertuples())),
+        title=_("{low} to {high} violations per order; {says}").format(
+            low=i18n.number(rates["rate"].min(), 2), high=i18n.number(rates["rate"].max(), 2),
+            says=_says_what_it_counts(stated)),
+        subtitle=[_("A rate, not a share: one order can be violated more than once"),
+                  _("Violations per order imposed, with exact 95% Poisson intervals") + _shown(rates, limit)],
+        description=(_("Interval plot of violations per order imposed, per area and year.") + " "
+                     + " ".join(area.format(area=r.area, year=r.year, violations=_violations(r.violations),
+                                            orders=_orders(r.orders_imposed), rate=i18n.number(r.rate, 2),
+                                            low=i18n.number(r.rate_low, 2), high=i18n.number(r.rate_high, 2),
+                                            counted=r.counted.lower())
+                                for r in shown.itertuples())),
         source=layers.source_line("4-21"),
     )
 
@@ -85,15 +139,25 @@ def change_ratios(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VCo
     changes = analysis.year_changes(orders)
     earlier, later = int(changes["earlier_year"].iloc[0]), int(changes["later_year"].iloc[0])
     shown = _largest_changes(changes, limit)
+    area = {
+        True: _("{area}: ratio {ratio}, unadjusted interval {low} to {high}, p {p}, Holm-adjusted p {p_holm}, "
+                "beyond chance after adjustment."),
+        False: _("{area}: ratio {ratio}, unadjusted interval {low} to {high}, p {p}, Holm-adjusted p {p_holm}, "
+                 "within chance after adjustment."),
+    }
     return layers.finish(
         plots.change_ratios(changes, limit),
-        title=verdict_title(changes, "orders"),
-        subtitle=[f"Orders imposed in {later} divided by {earlier}, with unadjusted exact 95% intervals",
-                  f"Colour: the verdict after Holm's adjustment for {len(changes)} tests" + _shown(changes, limit)],
-        description=("Interval plot, log scale, of the ratio of orders imposed in the later to the earlier year. "
-                     + " ".join(f"{r.area}: ratio {r.ratio:.2f}, unadjusted interval {r.ratio_low:.2f} to "
-                                f"{r.ratio_high:.2f}, p {r.p_value:.3f}, Holm-adjusted p {r.p_holm:.3f}, "
-                                f"{'beyond' if r.beyond_chance else 'within'} chance after adjustment."
+        title=verdict_title(changes, _("orders")),
+        subtitle=[_("Orders imposed in {later} divided by {earlier}, with unadjusted exact 95% intervals")
+                  .format(earlier=earlier, later=later),
+                  _("Colour: the verdict after Holm's adjustment for {tests} tests").format(
+                      tests=i18n.number(len(changes))) + _shown(changes, limit)],
+        description=(_("Interval plot, log scale, of the ratio of orders imposed in the later to the earlier year.")
+                     + " "
+                     + " ".join(area[bool(r.beyond_chance)].format(
+                         area=r.area, ratio=i18n.number(r.ratio, 2), low=i18n.number(r.ratio_low, 2),
+                         high=i18n.number(r.ratio_high, 2), p=i18n.number(r.p_value, 3),
+                         p_holm=i18n.number(r.p_holm, 3))
                                 for r in shown.itertuples())),
         source=layers.source_line("4-21"),
     )

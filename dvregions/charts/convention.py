@@ -6,16 +6,21 @@ import altair as alt
 import pandas as pd
 
 from dvregions.charts.theme import INK, MUTED, PAPER, SEQUENTIAL, WIDTH
+from dvregions.i18n import _
 
-LINK_LABELS = {"primary": "Primary link", "related only": "Related links only"}
 MAX_COUNT_COLOUR = len(SEQUENTIAL) - 1
 
 
+def link_labels() -> dict[str, str]:
+    """The tooltip's words for each ``link`` of the matrix, in the current language."""
+    return {"primary": _("Primary link"), "related only": _("Related links only"), "none": _("None")}
+
+
 def _tooltip() -> list[alt.Tooltip]:
-    return [alt.Tooltip("label:N", title="Article"), alt.Tooltip("name_en:N", title="Region"),
-            alt.Tooltip("initiatives:Q", title="Initiatives"), alt.Tooltip("link_label:N", title="Link"),
-            alt.Tooltip("initiative_list:N", title="Initiatives (annex paragraph)"),
-            alt.Tooltip("paragraphs:N", title="Annex paragraph(s)")]
+    return [alt.Tooltip("label:N", title=_("Article")), alt.Tooltip("name_en:N", title=_("Region")),
+            alt.Tooltip("initiatives:Q", title=_("Initiatives")), alt.Tooltip("link_label:N", title=_("Link")),
+            alt.Tooltip("initiative_list:N", title=_("Initiatives (annex paragraph)")),
+            alt.Tooltip("paragraphs:N", title=_("Annex paragraph(s)"))]
 
 
 def _base(data: pd.DataFrame, region_order: list[str], article_order: list[str]) -> alt.Chart:
@@ -37,7 +42,7 @@ def cells(base: alt.Chart) -> alt.Chart:
     primary = "datum.link == 'primary'"
     related = "datum.link == 'related only'"
     return base.mark_rect(strokeWidth=1).encode(
-        color=alt.condition(primary, alt.Color("initiatives:Q", title="Initiatives (primary link)",
+        color=alt.condition(primary, alt.Color("initiatives:Q", title=_("Initiatives (primary link)"),
                                                scale=alt.Scale(range=SEQUENTIAL[1:], domainMin=1),
                                                legend=alt.Legend(orient="bottom", tickMinStep=1, format="d")),
                             alt.value(PAPER)),
@@ -73,7 +78,7 @@ def article_region_matrix(matrix: pd.DataFrame, region_order: list[str], group_o
         initiatives), grey outlines mark related links only, and every reached cell
         prints its number of initiatives.
     """
-    data = matrix.assign(link_label=matrix["link"].map(LINK_LABELS).fillna("None"))
+    data = matrix.assign(link_label=matrix["link"].map(link_labels()))
     article_order = data.sort_values("article")["label"].drop_duplicates().tolist()
     columns = ["article", "label", "group_label", "name_en", "initiatives", "link", "link_label",
                "initiative_list", "paragraphs"]
@@ -91,7 +96,7 @@ def article_region_matrix(matrix: pd.DataFrame, region_order: list[str], group_o
 def theme_cells(base: alt.Chart) -> alt.Chart:
     """Cells of the theme matrix, darker for more initiatives."""
     return base.mark_rect(stroke=PAPER, strokeWidth=1).encode(
-        color=alt.Color("initiatives:Q", title="Initiatives", scale=alt.Scale(range=SEQUENTIAL[1:], domainMin=1),
+        color=alt.Color("initiatives:Q", title=_("Initiatives"), scale=alt.Scale(range=SEQUENTIAL[1:], domainMin=1),
                         legend=alt.Legend(orient="bottom", tickMinStep=1, format="d")))
 
 
@@ -118,10 +123,10 @@ def theme_matrix_with_articles(matrix: pd.DataFrame, theme_order: list[str], reg
         x=alt.X("name_en:N", sort=region_order, title=None,
                 axis=alt.Axis(labelAngle=-35, orient="top", labelLimit=220)),
         y=alt.Y("label:N", sort=theme_order, title=None),
-        tooltip=[alt.Tooltip("name_en:N", title="Region"), alt.Tooltip("label:N", title="Theme"),
-                 alt.Tooltip("initiatives:Q", title="Initiatives"),
-                 alt.Tooltip("descriptions:N", title="What the annex reports"),
-                 alt.Tooltip("paragraphs:N", title="Annex paragraph(s)"),
-                 alt.Tooltip("articles:N", title="Istanbul Convention articles")],
+        tooltip=[alt.Tooltip("name_en:N", title=_("Region")), alt.Tooltip("label:N", title=_("Theme")),
+                 alt.Tooltip("initiatives:Q", title=_("Initiatives")),
+                 alt.Tooltip("descriptions:N", title=_("What the annex reports")),
+                 alt.Tooltip("paragraphs:N", title=_("Annex paragraph(s)")),
+                 alt.Tooltip("articles:N", title=_("Istanbul Convention articles"))],
     )
     return alt.layer(theme_cells(base), theme_counts(base)).properties(width=alt.Step(52), height=alt.Step(22))

@@ -5,14 +5,32 @@ from __future__ import annotations
 import altair as alt
 
 from dvregions.charts.theme import INK, MUTED, WIDTH
-
-SOURCE = "Source: Annex 3 to the Netherlands' report on the Istanbul Convention (2018)"
+from dvregions.i18n import _
 
 
 def source_line(paragraphs: str | None = None, note: str | None = None) -> str:
-    """The source line printed under a chart, naming the annex paragraphs used."""
-    text = SOURCE + (f", paragraph{'s' if paragraphs and ('-' in paragraphs or ',' in paragraphs) else ''} "
-                     f"{paragraphs}" if paragraphs else "") + "."
+    """The source line printed under a chart, naming the annex paragraphs used, in the current language.
+
+    Parameters
+    ----------
+    paragraphs : str, optional
+        One paragraph ('4') or several ('4-21', '3, 5').
+    note : str, optional
+        A sentence added after the source, already in the current language.
+
+    Returns
+    -------
+    str
+        'Source: Annex 3 to the Netherlands' report on the Istanbul Convention (2018), paragraph 4.'
+    """
+    if not paragraphs:
+        text = _("Source: Annex 3 to the Netherlands' report on the Istanbul Convention (2018).")
+    elif "-" in paragraphs or "," in paragraphs:
+        text = _("Source: Annex 3 to the Netherlands' report on the Istanbul Convention (2018), "
+                 "paragraphs {paragraphs}.").format(paragraphs=paragraphs)
+    else:
+        text = _("Source: Annex 3 to the Netherlands' report on the Istanbul Convention (2018), "
+                 "paragraph {paragraphs}.").format(paragraphs=paragraphs)
     return f"{text} {note}" if note else text
 
 
@@ -22,18 +40,29 @@ def source_title(text: str) -> alt.TitleParams:
                            fontWeight="normal", color=MUTED, offset=12, limit=WIDTH + 60)
 
 
-def finish(chart: alt.TopLevelMixin, *, title: str, description: str, source: str,
-           subtitle: str | None = None) -> alt.VConcatChart:
+def finish(chart: alt.TopLevelMixin, *, title: str | list[str], description: str, source: str,
+           subtitle: str | list[str] | None = None) -> alt.VConcatChart:
     """Give a chart its finding-stating title, its text alternative and its source line.
 
     ``description`` becomes the Vega-Lite ``description``: the text a screen reader
     announces and the alt text of the static image, so it states the numbers shown.
     The chart keeps the source line as its own (bottom) title; a one-chart concat above
     it carries the finding, since a Vega-Lite view has only one title.
+
+    A title or subtitle is one line, a list of lines, or one text with a line break
+    (a newline) where it wraps: a translated title then breaks where its own language
+    breaks it.
     """
-    title_params = alt.TitleParams(text=title, subtitle=subtitle or alt.Undefined)
+    title_params = alt.TitleParams(text=_lines(title), subtitle=_lines(subtitle) if subtitle else alt.Undefined)
     sourced = chart.properties(title=source_title(source))
     return alt.vconcat(sourced, title=title_params, description=description).configure_view(stroke=None)
+
+
+def _lines(text: str | list[str]) -> str | list[str]:
+    """A text with line breaks as the list of lines Vega-Lite draws one under another."""
+    if isinstance(text, str) and "\n" in text:
+        return text.split("\n")
+    return text
 
 
 def value_labels(base: alt.Chart, field: str = "value", dx: int = 4) -> alt.Chart:

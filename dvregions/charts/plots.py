@@ -4,14 +4,18 @@ Each function takes tidy tables and returns an unfinished Altair chart; chapters
 with a title that states their finding (:func:`~dvregions.charts.layers.finish`).
 
 Charts select only the columns they draw, so the spec stays small, and every mark has a tooltip.
+Every word a chart shows (axis, legend and tooltip titles, labels) is in the current language
+(:mod:`dvregions.i18n`), read when the chart is made.
 """
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 
-from dvregions import analysis
+from dvregions import analysis, i18n
 from dvregions.charts.layers import value_labels
 from dvregions.charts.theme import (
     BEYOND_CHANCE_COLOUR,
@@ -32,6 +36,7 @@ from dvregions.charts.theme import (
     WIDTH,
     WITHIN_CHANCE_COLOUR,
 )
+from dvregions.i18n import _
 
 ROW_HEADER = alt.Header(labelOrient="top", labelAnchor="start", labelAngle=0, labelFontWeight="bold",
                         labelPadding=4)
@@ -41,21 +46,16 @@ MAX_AREAS = 40
 """Charts that list areas show at most this many, so national-scale data stays readable."""
 
 
-def _scale(mapping: dict[str, str], labels: dict[str, str] | None = None) -> alt.Scale:
-    domain = [labels[k] for k in mapping] if labels else list(mapping)
-    return alt.Scale(domain=domain, range=list(mapping.values()))
-
-
-MEASURE_SCALE = _scale(MEASURE_COLOURS, analysis.MEASURE_LABELS)
+def measure_scale() -> alt.Scale:
+    """Each measure's colour, keyed by its label in the current language."""
+    labels = analysis.measure_labels()
+    return alt.Scale(domain=[labels[m] for m in MEASURE_COLOURS], range=list(MEASURE_COLOURS.values()))
 
 
 def _year_scales(earlier: str, later: str) -> tuple[alt.Scale, alt.Scale]:
     """Colour and shape scales for two years: the earlier always orange circles, the later blue squares."""
     return (alt.Scale(domain=[earlier, later], range=[EARLIER_YEAR, LATER_YEAR]),
             alt.Scale(domain=[earlier, later], range=["circle", "square"]))
-
-
-NOT_STATED = "not stated"
 
 
 def _with_gaps(data: pd.DataFrame) -> pd.DataFrame:
@@ -71,7 +71,8 @@ def _with_gaps(data: pd.DataFrame) -> pd.DataFrame:
     full["stated"] = full["value"].notna()
     full["value"] = full["value"].fillna(0).astype("int64")
     full["note"] = full["note"].fillna("")
-    full["label"] = [f"{v:,}" if stated else NOT_STATED for v, stated in zip(full["value"], full["stated"])]
+    missing = _("not stated")
+    full["label"] = [i18n.number(v) if stated else missing for v, stated in zip(full["value"], full["stated"])]
     return full
 
 
@@ -84,17 +85,18 @@ def region_figures(orders: pd.DataFrame, region_id: str) -> alt.Chart:
     data = analysis.labelled(orders[orders["region_id"] == region_id])
     data = data.assign(year=data["year"].astype(str))[["area", "year", "measure_label", "value", "note"]]
     data = _with_gaps(data)
-    present = [m for m in analysis.MEASURE_LABELS.values() if m in set(data["measure_label"])]
-    colours = dict(zip(MEASURE_SCALE.domain, MEASURE_SCALE.range))
+    present = [m for m in analysis.measure_labels().values() if m in set(data["measure_label"])]
+    scale = measure_scale()
+    colours = dict(zip(scale.domain, scale.range))
     base = alt.Chart(data).encode(
-        x=alt.X("value:Q", title="Number in the year"),
+        x=alt.X("value:Q", title=_("Number in the year")),
         y=alt.Y("year:N", title=None),
         yOffset=alt.YOffset("measure_label:N", sort=present),
-        color=alt.Color("measure_label:N", title="Measure",
+        color=alt.Color("measure_label:N", title=_("Measure"),
                         scale=alt.Scale(domain=present, range=[colours[m] for m in present])),
-        tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("year:N", title="Year"),
-                 alt.Tooltip("measure_label:N", title="Measure"), alt.Tooltip("label:N", title="Number"),
-                 alt.Tooltip("note:N", title="Note")],
+        tooltip=[alt.Tooltip("area:N", title=_("Area")), alt.Tooltip("year:N", title=_("Year")),
+                 alt.Tooltip("measure_label:N", title=_("Measure")), alt.Tooltip("label:N", title=_("Number")),
+                 alt.Tooltip("note:N", title=_("Note"))],
     )
     bars = base.mark_bar().transform_filter("datum.stated")
     labels = base.mark_text(align="left", baseline="middle", dx=4).encode(
@@ -114,14 +116,14 @@ def procedure_path(orders: pd.DataFrame, area: str) -> alt.Chart:
     data["share_of_procedures"] = [v / started[y] if y in started.index and started[y] else None
                                    for y, v in zip(data["year"], data["value"])]
     data = data[["year", "measure_label", "value", "share_of_procedures"]]
-    order = list(analysis.MEASURE_LABELS.values())
+    order = list(analysis.measure_labels().values())
     base = alt.Chart(data).encode(
-        x=alt.X("value:Q", title="Number in the year"),
+        x=alt.X("value:Q", title=_("Number in the year")),
         y=alt.Y("measure_label:N", sort=order, title=None),
-        color=alt.Color("measure_label:N", scale=MEASURE_SCALE, legend=None),
-        tooltip=[alt.Tooltip("year:N", title="Year"), alt.Tooltip("measure_label:N", title="Step"),
-                 alt.Tooltip("value:Q", title="Number"),
-                 alt.Tooltip("share_of_procedures:Q", title="Share of procedures started", format=".0%")],
+        color=alt.Color("measure_label:N", scale=measure_scale(), legend=None),
+        tooltip=[alt.Tooltip("year:N", title=_("Year")), alt.Tooltip("measure_label:N", title=_("Step")),
+                 alt.Tooltip("value:Q", title=_("Number")),
+                 alt.Tooltip("share_of_procedures:Q", title=_("Share of procedures started"), format=".0%")],
     )
     return ((base.mark_bar() + value_labels(base)).properties(width=WIDTH - 140, height=90)
             .facet(row=alt.Row("year:N", title=None, header=ROW_HEADER)))
@@ -138,46 +140,64 @@ def parts_of_wholes(orders: pd.DataFrame, areas: pd.DataFrame, region_id: str,
             for (a, y), v in values.items()
             if isinstance(parent.get(a), str) and (parent[a], y) in values]
     data = pd.DataFrame(rows)
-    tooltip = [alt.Tooltip("part:N", title="Municipality"), alt.Tooltip("whole:N", title="Region"),
-               alt.Tooltip("year:N", title="Year"), alt.Tooltip("part_value:Q", title="Municipality"),
-               alt.Tooltip("whole_value:Q", title="Whole region"),
-               alt.Tooltip("share:Q", title="Municipality's share", format=".0%")]
+    tooltip = [alt.Tooltip("part:N", title=_("Municipality")), alt.Tooltip("whole:N", title=_("Region")),
+               alt.Tooltip("year:N", title=_("Year")), alt.Tooltip("part_value:Q", title=_("Municipality")),
+               alt.Tooltip("whole_value:Q", title=_("Whole region")),
+               alt.Tooltip("share:Q", title=_("Municipality's share"), format=".0%")]
     base = alt.Chart(data).encode(y=alt.Y("year:N", title=None), tooltip=tooltip)
     whole = base.mark_bar(color=WHOLE_FILL, stroke=WHOLE_STROKE, strokeWidth=1).encode(
-        x=alt.X("whole_value:Q", title=f"{analysis.MEASURE_LABELS[measure]} in the year"))
+        x=alt.X("whole_value:Q",
+                title=_("{measure} in the year").format(measure=analysis.measure_labels()[measure])))
     part = base.mark_bar(color=PART_FILL, height=10).encode(x="part_value:Q")
     labels = base.mark_text(align="left", dx=4).encode(
         x="whole_value:Q", text=alt.Text("label:N")).transform_calculate(
-        label="datum.part + ' ' + datum.part_value + ' of ' + datum.whole_value")
+        label=template_expression(_("{part} {part_value} of {whole_value}")))
     return ((whole + part + labels).properties(width=WIDTH - 160, height=70)
             .facet(row=alt.Row("whole:N", title=None, header=ROW_HEADER)))
 
 
-_LEVEL_ABBREVIATIONS = {"municipality": "Mun.", "municipality_group": "Group", "centrumgemeente_region": "Region",
-                        "province": "Prov."}
-COVERAGE_CELLS = {  # the theme's light tints keep the dark text readable; the text names the level
-    **{analysis.LEVEL_LABELS[level]: (LEVEL_TINTS[level], short) for level, short in _LEVEL_ABBREVIATIONS.items()},
-    "Several levels": (SEVERAL_LEVELS_TINT, "Mixed"),
-    "Not stated": (NOT_STATED_TINT, "–"),
-}
+def template_expression(template: str) -> str:
+    """A Vega expression joining fields into a translated text: '{part} of {whole}' -> "datum.part + ' of ' + ...".
+
+    The words come from the translation, so each language orders the fields its own way.
+    """
+    pieces = []
+    for index, piece in enumerate(re.split(r"\{(\w+)\}", template)):
+        if index % 2:
+            pieces.append(f"datum.{piece}")
+        elif piece:
+            pieces.append("'" + piece.replace("\\", "\\\\").replace("'", "\\'") + "'")
+    return " + ".join(pieces)
+
+
+_COVERAGE_TINTS = {**LEVEL_TINTS, "several": SEVERAL_LEVELS_TINT, "not_stated": NOT_STATED_TINT}
+"""The theme's light tints keep the dark text readable; the text names the level."""
+
+
+def coverage_cells() -> dict[str, tuple[str, str]]:
+    """Label of a coverage cell -> (its tint, the short text printed in it), in the current language."""
+    short = {"municipality": _("Mun."), "municipality_group": _("Group"), "centrumgemeente_region": _("Region"),
+             "province": _("Prov."), "several": _("Mixed"), "not_stated": "–"}
+    return {label: (_COVERAGE_TINTS[key], short[key]) for key, label in analysis.coverage_level_labels().items()}
 
 
 def coverage_matrix(coverage: pd.DataFrame) -> alt.Chart:
     """Which region reports which measure for which year, and at which level."""
+    cells_by_label = coverage_cells()
     data = coverage.assign(column=coverage["measure_label"] + " " + coverage["year"].astype(str))
-    data["cell_text"] = data["level_label"].map({k: v[1] for k, v in COVERAGE_CELLS.items()})
+    data["cell_text"] = data["level_label"].map({k: v[1] for k, v in cells_by_label.items()})
     data = data[["name_en", "column", "level_label", "figures", "cell_text", "areas"]]
-    columns = [f"{m} {y}" for m in analysis.MEASURE_LABELS.values() for y in sorted(coverage["year"].unique())]
+    columns = [f"{m} {y}" for m in analysis.measure_labels().values() for y in sorted(coverage["year"].unique())]
     base = alt.Chart(data).encode(
         x=alt.X("column:N", sort=columns, title=None, axis=alt.Axis(labelAngle=-35, orient="top")),
         y=alt.Y("name_en:N", title=None, sort=None),
-        tooltip=[alt.Tooltip("name_en:N", title="Region"), alt.Tooltip("column:N", title="Figure"),
-                 alt.Tooltip("level_label:N", title="Level"), alt.Tooltip("areas:N", title="Areas"),
-                 alt.Tooltip("figures:Q", title="Figures stated")],
+        tooltip=[alt.Tooltip("name_en:N", title=_("Region")), alt.Tooltip("column:N", title=_("Figure")),
+                 alt.Tooltip("level_label:N", title=_("Level")), alt.Tooltip("areas:N", title=_("Areas")),
+                 alt.Tooltip("figures:Q", title=_("Figures stated"))],
     )
     cells = base.mark_rect(stroke=NEUTRAL, strokeWidth=0.5).encode(
-        color=alt.Color("level_label:N", title="Level of the figure",
-                        scale=alt.Scale(domain=list(COVERAGE_CELLS), range=[v[0] for v in COVERAGE_CELLS.values()]),
+        color=alt.Color("level_label:N", title=_("Level of the figure"),
+                        scale=alt.Scale(domain=list(cells_by_label), range=[v[0] for v in cells_by_label.values()]),
                         legend=alt.Legend(orient="top", columns=3)))
     text = base.mark_text(color=INK).encode(text="cell_text:N")
     return (cells + text).properties(width=alt.Step(64), height=alt.Step(28))
@@ -222,18 +242,18 @@ def orders_dumbbell(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
     points = points[["area", "level_label", "change", "year", "orders"]]
     order = data.sort_values("later", ascending=False)["area"].tolist()
     y = alt.Y("area:N", sort=order, title=None)
-    tooltip = [alt.Tooltip("area:N", title="Area"), alt.Tooltip("level_label:N", title="Level"),
-               alt.Tooltip("year:N", title="Year"), alt.Tooltip("orders:Q", title="Orders imposed"),
-               alt.Tooltip("change:Q", title="Change", format="+d")]
+    tooltip = [alt.Tooltip("area:N", title=_("Area")), alt.Tooltip("level_label:N", title=_("Level")),
+               alt.Tooltip("year:N", title=_("Year")), alt.Tooltip("orders:Q", title=_("Orders imposed")),
+               alt.Tooltip("change:Q", title=_("Change"), format="+d")]
     colours, shapes = _year_scales(earlier, later)
     rule = alt.Chart(points).mark_rule(color=NEUTRAL, strokeWidth=2).encode(
-        x=alt.X("min(orders):Q", title="Orders imposed in the year"), x2="max(orders):Q", y=y)
+        x=alt.X("min(orders):Q", title=_("Orders imposed in the year")), x2="max(orders):Q", y=y)
     dots = alt.Chart(points).mark_point(size=110, filled=True, opacity=1).encode(
         x="orders:Q", y=y, tooltip=tooltip,
-        color=alt.Color("year:N", title="Year", scale=colours),
-        shape=alt.Shape("year:N", title="Year", scale=shapes))
+        color=alt.Color("year:N", title=_("Year"), scale=colours),
+        shape=alt.Shape("year:N", title=_("Year"), scale=shapes))
     return ((rule + dots).properties(width=WIDTH - 200, height=alt.Step(22))
-            .facet(row=alt.Row("level_label:N", title=None, sort=list(analysis.LEVEL_LABELS.values()),
+            .facet(row=alt.Row("level_label:N", title=None, sort=list(analysis.level_labels().values()),
                                header=ROW_HEADER))
             .resolve_scale(y="independent"))
 
@@ -248,28 +268,29 @@ def violation_rate_intervals(rates: pd.DataFrame, limit: int = MAX_AREAS) -> alt
     data = data.assign(area=data["area"] + " (" + data["level_label"].str.lower() + ")")
     data = data[["area", "level_label", "year", "violations", "orders_imposed", "rate", "rate_low",
                  "rate_high", "counted"]]
-    tooltip = [alt.Tooltip("area:N", title="Area"), alt.Tooltip("year:N", title="Year"),
-               alt.Tooltip("violations:Q", title="Violations"),
-               alt.Tooltip("orders_imposed:Q", title="Orders imposed"),
-               alt.Tooltip("rate:Q", title="Violations per order", format=".2f"),
-               alt.Tooltip("rate_low:Q", title="95% interval from", format=".2f"),
-               alt.Tooltip("rate_high:Q", title="95% interval to", format=".2f"),
-               alt.Tooltip("counted:N", title="What the area counts")]
+    tooltip = [alt.Tooltip("area:N", title=_("Area")), alt.Tooltip("year:N", title=_("Year")),
+               alt.Tooltip("violations:Q", title=_("Violations")),
+               alt.Tooltip("orders_imposed:Q", title=_("Orders imposed")),
+               alt.Tooltip("rate:Q", title=_("Violations per order"), format=".2f"),
+               alt.Tooltip("rate_low:Q", title=_("95% interval from"), format=".2f"),
+               alt.Tooltip("rate_high:Q", title=_("95% interval to"), format=".2f"),
+               alt.Tooltip("counted:N", title=_("What the area counts"))]
     colours, shapes = _year_scales(*sorted(data["year"].unique())[-2:])
     base = alt.Chart(data).encode(y=alt.Y("year:N", title=None), tooltip=tooltip)
     interval = base.mark_rule(strokeWidth=2, color=MUTED).encode(
-        x=alt.X("rate_low:Q", title="Violations per order imposed (exact 95% Poisson interval)",
+        x=alt.X("rate_low:Q", title=_("Violations per order imposed (exact 95% Poisson interval)"),
                 axis=alt.Axis(format=".2f"), scale=alt.Scale(zero=True)), x2="rate_high:Q")
     point = base.mark_point(filled=True, size=90, opacity=1).encode(
-        x="rate:Q", color=alt.Color("year:N", scale=colours, title="Year"),
-        shape=alt.Shape("year:N", scale=shapes, title="Year"))
+        x="rate:Q", color=alt.Color("year:N", scale=colours, title=_("Year")),
+        shape=alt.Shape("year:N", scale=shapes, title=_("Year")))
     return ((interval + point).properties(width=WIDTH - 200, height=44)
             .facet(row=alt.Row("area:N", title=None, header=ROW_HEADER),
                    spacing=4))
 
 
-BEYOND_CHANCE = "Beyond chance after adjustment"
-WITHIN_CHANCE = "Within chance after adjustment"
+def verdict_labels() -> dict[bool, str]:
+    """The legend's words for the adjusted verdict, keyed by ``beyond_chance``, in the current language."""
+    return {False: _("Within chance after adjustment"), True: _("Beyond chance after adjustment")}
 
 
 def change_ratios(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
@@ -279,17 +300,19 @@ def change_ratios(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
     can be grey although its unadjusted interval just misses 1.
     """
     data = _limit_areas(changes.assign(size=changes["change"].abs()), "size", limit)
-    data = data.assign(verdict=data["beyond_chance"].map({False: WITHIN_CHANCE, True: BEYOND_CHANCE}))
+    verdicts = verdict_labels()
+    within_chance, beyond_chance = verdicts[False], verdicts[True]
+    data = data.assign(verdict=data["beyond_chance"].map(verdicts))
     data = data[["area", "level_label", "earlier", "later", "ratio", "ratio_low", "ratio_high", "p_value",
                  "p_holm", "verdict"]]
-    tooltip = [alt.Tooltip("area:N", title="Area"), alt.Tooltip("level_label:N", title="Level"),
-               alt.Tooltip("earlier:Q", title="Earlier year"), alt.Tooltip("later:Q", title="Later year"),
-               alt.Tooltip("ratio:Q", title="Ratio", format=".2f"),
-               alt.Tooltip("ratio_low:Q", title="95% interval from (unadjusted)", format=".2f"),
-               alt.Tooltip("ratio_high:Q", title="95% interval to (unadjusted)", format=".2f"),
-               alt.Tooltip("p_value:Q", title="p-value", format=".3f"),
-               alt.Tooltip("p_holm:Q", title="p-value, Holm-adjusted", format=".3f"),
-               alt.Tooltip("verdict:N", title="Reading")]
+    tooltip = [alt.Tooltip("area:N", title=_("Area")), alt.Tooltip("level_label:N", title=_("Level")),
+               alt.Tooltip("earlier:Q", title=_("Earlier year")), alt.Tooltip("later:Q", title=_("Later year")),
+               alt.Tooltip("ratio:Q", title=_("Ratio"), format=".2f"),
+               alt.Tooltip("ratio_low:Q", title=_("95% interval from (unadjusted)"), format=".2f"),
+               alt.Tooltip("ratio_high:Q", title=_("95% interval to (unadjusted)"), format=".2f"),
+               alt.Tooltip("p_value:Q", title=_("p-value"), format=".3f"),
+               alt.Tooltip("p_holm:Q", title=_("p-value, Holm-adjusted"), format=".3f"),
+               alt.Tooltip("verdict:N", title=_("Reading"))]
     ticks = [0.125, 0.25, 0.5, 1, 2, 4, 8]
     x_scale = alt.Scale(type="log", domain=[ticks[0], ticks[-1]], clamp=True)
     axis = alt.Axis(values=ticks, format="~g")
@@ -299,17 +322,17 @@ def change_ratios(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
         x=alt.X("one:Q", scale=x_scale), y=alt.value(0), y2=alt.value("height")).transform_calculate(one="1")
     interval = base.mark_rule(strokeWidth=2, color=MUTED).encode(
         x=alt.X("ratio_low:Q", scale=x_scale, axis=axis,
-                title="Later year ÷ earlier year (log scale; 1 = no change)"),
+                title=_("Later year ÷ earlier year (log scale; 1 = no change)")),
         x2="ratio_high:Q")
     point = base.mark_point(filled=True, size=90, opacity=1).encode(
         x=alt.X("ratio:Q", scale=x_scale),
         color=alt.Color("verdict:N", title=None,
-                        scale=alt.Scale(domain=[WITHIN_CHANCE, BEYOND_CHANCE],
+                        scale=alt.Scale(domain=[within_chance, beyond_chance],
                                         range=[WITHIN_CHANCE_COLOUR, BEYOND_CHANCE_COLOUR])),
         shape=alt.Shape("verdict:N", title=None,
-                        scale=alt.Scale(domain=[WITHIN_CHANCE, BEYOND_CHANCE], range=["circle", "diamond"])))
+                        scale=alt.Scale(domain=[within_chance, beyond_chance], range=["circle", "diamond"])))
     return ((interval + no_change + point).properties(width=WIDTH - 200, height=alt.Step(24))
-            .facet(row=alt.Row("level_label:N", title=None, sort=list(analysis.LEVEL_LABELS.values()),
+            .facet(row=alt.Row("level_label:N", title=None, sort=list(analysis.level_labels().values()),
                                header=ROW_HEADER))
             .resolve_scale(y="independent"))
 
@@ -320,13 +343,13 @@ def theme_heatmap(matrix: pd.DataFrame, theme_order: list[str], region_order: li
     base = alt.Chart(data).encode(
         x=alt.X("name_en:N", sort=region_order, title=None, axis=alt.Axis(labelAngle=-35, orient="top")),
         y=alt.Y("label:N", sort=theme_order, title=None),
-        tooltip=[alt.Tooltip("name_en:N", title="Region"), alt.Tooltip("label:N", title="Theme"),
-                 alt.Tooltip("initiatives:Q", title="Initiatives"),
-                 alt.Tooltip("descriptions:N", title="What the annex reports"),
-                 alt.Tooltip("paragraphs:N", title="Annex paragraph(s)")],
+        tooltip=[alt.Tooltip("name_en:N", title=_("Region")), alt.Tooltip("label:N", title=_("Theme")),
+                 alt.Tooltip("initiatives:Q", title=_("Initiatives")),
+                 alt.Tooltip("descriptions:N", title=_("What the annex reports")),
+                 alt.Tooltip("paragraphs:N", title=_("Annex paragraph(s)"))],
     )
     cells = base.mark_rect(stroke=PAPER, strokeWidth=1).encode(
-        color=alt.Color("initiatives:Q", title="Initiatives", scale=alt.Scale(range=SEQUENTIAL, domainMin=0),
+        color=alt.Color("initiatives:Q", title=_("Initiatives"), scale=alt.Scale(range=SEQUENTIAL, domainMin=0),
                         legend=alt.Legend(orient="bottom", tickMinStep=1, format="d")))
     text = base.mark_text().encode(
         text="initiatives:Q",

@@ -42,6 +42,8 @@ from urllib.parse import quote
 
 import altair as alt
 
+from dvregions.i18n import _
+
 MIME_TYPE = "application/vnd.dvregions.chart+json"
 # Drawn by JupyterLab's own Vega renderer (@jupyterlab/vega5-extension: safe, rank 57).
 VEGA_MIME_TYPE = "application/vnd.vega.v5+json"
@@ -104,7 +106,7 @@ def chart_id(spec: dict[str, Any]) -> str:
 
 
 def description_of(spec: dict[str, Any]) -> str:
-    """The text alternative: the spec's description, else its title, else a generic label."""
+    """The text alternative: the spec's description, else its title, else a generic label (current language)."""
     description = spec.get("description")
     if isinstance(description, str) and description.strip():
         return description.strip()
@@ -114,8 +116,8 @@ def description_of(spec: dict[str, Any]) -> str:
     if isinstance(title, list):
         title = " ".join(str(part) for part in title)
     if isinstance(title, str) and title.strip():
-        return f"Chart: {title.strip()}"
-    return "Chart without a description"
+        return _("Chart: {title}").format(title=title.strip())
+    return _("Chart without a description")
 
 
 # Per-mark ARIA attributes repeat every tooltip field; inside an <img> nobody can read them

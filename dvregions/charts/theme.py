@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import altair as alt
 
+from dvregions import i18n
+
 THEME_NAME = "dvregions"
 
 # Liberation Sans ships inside vl-convert, so static renderings measure text identically on
@@ -56,33 +58,58 @@ NOT_STATED_TINT = "#f7f7f7"
 
 WIDTH = 560
 
+NUMBER_LOCALES = {
+    "nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]},
+}
+"""d3-format number locales for languages that do not write numbers as English does (``1.234,5``).
+
+Vega-Lite passes ``config.locale`` on to Vega, which formats axis labels, tooltips and text marks
+with it, in the browser and in vl-convert's static image alike. English needs none (d3's default).
+"""
+
+
+def number_locale(lang: str | None = None) -> dict | None:
+    """The d3-format number locale of ``lang`` (default: the current language), or None for English."""
+    return NUMBER_LOCALES.get(lang or i18n.language())
+
 
 def theme() -> alt.theme.ThemeConfig:
-    """The theme's configuration (fonts, palette, sizes)."""
+    """The theme's configuration (fonts, palette, sizes, and the number locale outside English).
+
+    Altair calls this whenever a chart is turned into a spec, so the language is the one the
+    chapter runs in. An English spec carries no ``locale`` at all and stays byte-for-byte as before.
+    """
+    config = _config()
+    locale = number_locale()
+    if locale:
+        config["locale"] = {"number": locale}
+    return {"config": config}
+
+
+def _config() -> dict:
+    """The language-independent part of the theme's configuration."""
     return {
-        "config": {
-            "font": FONT,
-            "background": PAPER,
-            "padding": 8,
-            "view": {"continuousWidth": WIDTH, "continuousHeight": 280, "stroke": None},
-            "title": {"font": FONT, "fontSize": 16, "fontWeight": "bold", "color": INK, "anchor": "start",
-                      "subtitleFont": FONT, "subtitleFontSize": 12, "subtitleColor": MUTED, "offset": 10,
-                      "limit": WIDTH + 80},
-            "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12,
-                     "labelColor": INK, "titleColor": INK, "titleFontWeight": "normal", "gridColor": GRID,
-                     "domainColor": MUTED, "tickColor": MUTED, "labelLimit": 220},
-            "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12,
-                       "labelColor": INK, "titleColor": INK, "titleFontWeight": "normal", "orient": "top",
-                       "labelLimit": 260},
-            "header": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12,
-                       "labelColor": INK, "titleColor": INK},
-            "range": {"category": OKABE_ITO, "ramp": SEQUENTIAL, "heatmap": SEQUENTIAL},
-            "text": {"font": FONT, "fontSize": 12, "color": INK},
-            "bar": {"color": BLUE},
-            "point": {"size": 80, "filled": True},
-            "line": {"strokeWidth": 2},
-            "concat": {"spacing": 12},
-        }
+        "font": FONT,
+        "background": PAPER,
+        "padding": 8,
+        "view": {"continuousWidth": WIDTH, "continuousHeight": 280, "stroke": None},
+        "title": {"font": FONT, "fontSize": 16, "fontWeight": "bold", "color": INK, "anchor": "start",
+                  "subtitleFont": FONT, "subtitleFontSize": 12, "subtitleColor": MUTED, "offset": 10,
+                  "limit": WIDTH + 80},
+        "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12,
+                 "labelColor": INK, "titleColor": INK, "titleFontWeight": "normal", "gridColor": GRID,
+                 "domainColor": MUTED, "tickColor": MUTED, "labelLimit": 220},
+        "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12,
+                   "labelColor": INK, "titleColor": INK, "titleFontWeight": "normal", "orient": "top",
+                   "labelLimit": 260},
+        "header": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12,
+                   "labelColor": INK, "titleColor": INK},
+        "range": {"category": OKABE_ITO, "ramp": SEQUENTIAL, "heatmap": SEQUENTIAL},
+        "text": {"font": FONT, "fontSize": 12, "color": INK},
+        "bar": {"color": BLUE},
+        "point": {"size": 80, "filled": True},
+        "line": {"strokeWidth": 2},
+        "concat": {"spacing": 12},
     }
 
 
