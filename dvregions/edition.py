@@ -166,6 +166,9 @@ def _translated_notebook(executed: Path, table: dict[str, str]) -> str:
 def build_edition(root: Path, jobs: int, timeout: int, quiet: bool = False) -> int:
     """Check the catalogs, execute what changed in Dutch, stage and build ``_build/html/nl``."""
     root = Path(root).resolve()
+    if not (root / "locales" / LANG).is_dir():
+        print(f"no locales/{LANG}: one edition only", flush=True)
+        return 0
     problems = translations.problems(root, LANG)
     if problems:
         for problem in problems:

@@ -40,7 +40,7 @@ TRANSLATED_COLUMNS: dict[str, tuple[str, ...]] = {
     "restraining_orders": ("note",),
     "convention_articles": ("title", "summary", "chapter_title"),
     "theme_articles": ("rationale",),
-    "themes_without_article": ("other_instrument_title", "note"),
+    "themes_without_article": ("other_instrument_title", "note", "source"),
 }
 """Text columns of the data shown to readers; the loader gives them in the current language."""
 

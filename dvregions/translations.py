@@ -177,7 +177,7 @@ def data_messages(root: Path = ROOT) -> Iterator[tuple[str, str]]:
             for row_number, row in enumerate(csv.DictReader(handle), start=2):
                 for column in columns:
                     if row.get(column):
-                        yield row[column], f"data/{table}.csv:{row_number}:{column}"
+                        yield row[column], f"data/{table}.csv:{row_number}"  # file:row, as PO editors read it
 
 
 def book_messages(root: Path = ROOT) -> Iterator[tuple[str, str]]:

@@ -6,6 +6,7 @@ Reads what ``make book`` wrote: the stored (English) notebooks, the Dutch execut
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import Counter
@@ -60,7 +61,7 @@ def chart_facts(path: Path) -> list[tuple[list, Counter]]:
 
 def table_numbers(path: Path) -> list[Counter]:
     """Per HTML data table: the digit runs of its cells (any order)."""
-    return [Counter(_DIGITS.findall(re.sub(r"<[^>]+>", " ", "".join(output["data"]["text/html"]))))
+    return [Counter(_DIGITS.findall(html.unescape(re.sub(r"<[^>]+>", " ", "".join(output["data"]["text/html"])))))
             for output in outputs(path) if "dv-data-table" in "".join(output.get("data", {}).get("text/html", ""))]
 
 
