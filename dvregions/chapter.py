@@ -44,6 +44,13 @@ def glue_number(name: str, value: float | int, *, decimals: int = 0, percent: bo
     glue(name, text, display=False)
 
 
+def glue_year(name: str, year: int) -> None:
+    """Store a year for the prose: written without a thousands separator in every language."""
+    from myst_nb import glue
+
+    glue(name, str(int(year)), display=False)
+
+
 def glue_text(name: str, text: str) -> None:
     """Store a short piece of Markdown for the prose (``{glue:md}`name```), e.g. a list of area names."""
     from IPython.display import Markdown

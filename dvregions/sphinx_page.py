@@ -16,6 +16,7 @@
   before they have arrived (only ``documentation_options.js`` stays: inline scripts use it at once);
 - links every page to the same page in the other edition (a visible switch and ``hreflang``
   alternates; the Dutch edition is built into ``nl/`` under the English one);
+- makes the Dutch edition's search index agree with the browser's Dutch stemmer;
 - writes the root redirect page itself, with an empty icon, since the one sphinx-external-toc
   writes has no ``<head>`` and makes browsers request ``/favicon.ico`` (a 404).
 """
@@ -171,6 +172,24 @@ def add_edition_links(app: Sphinx, pagename: str, templatename: str, context: di
     context["dv_editions"] = edition_links(lang, pagename) if lang in EDITIONS else []
 
 
+def dutch_search_language() -> type:
+    """Sphinx's Dutch search, indexing with the stemmer its browser side uses.
+
+    Sphinx ships the classic (Porter) Dutch stemmer for the browser but indexes with snowballstemmer's
+    ``dutch``, which since snowballstemmer 3 is another algorithm ("geweld" -> "wel"): a reader's search
+    for "overtredingen" then found nothing. Indexing with ``dutch_porter`` makes both sides agree.
+    """
+    import snowballstemmer
+    from sphinx.search.nl import SearchDutch
+
+    class SearchDutchPorter(SearchDutch):
+        def init(self, options: dict[str, str]) -> None:
+            algorithm = "dutch_porter" if "dutch_porter" in snowballstemmer.algorithms() else "dutch"
+            self.stemmer = snowballstemmer.stemmer(algorithm)
+
+    return SearchDutchPorter
+
+
 DEFAULT_MODE = "auto"
 """Follow the reader's system setting until they choose a mode."""
 
@@ -302,6 +321,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", clean_page_assets, priority=LATE)
     app.connect("html-page-context", mark_language, priority=LATE)
     app.connect("html-page-context", add_edition_links)
+    app.add_search_language(dutch_search_language())
     app.connect("config-inited", set_default_mode)
     # Before sphinx-external-toc's handler (default priority 500), which writes only a missing file.
     app.connect("build-finished", write_root_redirect, priority=400)

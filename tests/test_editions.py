@@ -121,6 +121,14 @@ def test_every_page_links_to_itself_in_the_other_edition() -> None:
     assert not problems, "\n".join(problems[:20])
 
 
+def test_no_year_is_written_with_a_thousands_separator() -> None:
+    _require_build()
+    found = [f"{page.relative_to(HTML)}: {match}" for page in html_pages()
+             for match in re.findall(r'pasted-text">(\d[.,]\d{3})<', page.read_text(encoding="utf-8"))
+             if match[0] in "12" and match[2:4] in ("00", "01", "02")]
+    assert not found, found
+
+
 def test_dutch_pages_show_no_untranslated_chapter_titles() -> None:
     """The Dutch sidebar and headings come from the Dutch catalogs, not the English sources."""
     _require_build()

@@ -49,7 +49,7 @@ def discover_pages(root: Path) -> list[str]:
     pages = []
     for path in sorted(root.rglob("*.html")):
         rel = path.relative_to(root)
-        if rel.parts[0] in NON_PAGE_DIRS:
+        if NON_PAGE_DIRS & set(rel.parts[:-1]):
             continue
         pages.append(rel.as_posix())
     return pages
