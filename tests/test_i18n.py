@@ -97,7 +97,7 @@ def test_verdict_phrases_in_both_languages(monkeypatch):
     monkeypatch.setenv(i18n.LANGUAGE_ENV, "nl")
     assert analysis.verdict_phrase("fewer", i18n._("orders")) == "minder huisverboden"
     assert analysis.verdict_phrase("within_chance", i18n._("orders")) == \
-        "een verandering in het aantal huisverboden binnen wat toeval kan geven"
+        "een verandering in het aantal huisverboden die binnen wat toeval kan geven blijft"
 
 
 def test_change_verdict_names_what_the_adjusted_test_supports(dataset):
