@@ -118,15 +118,24 @@ def clean_page_assets(app: Sphinx, pagename: str, templatename: str, context: di
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
-ENGLISH_TERMS = {"term-Istanbul-Convention", "term-GREVIO", "term-MDA"}
-"""Glossary anchors of terms that are not Dutch; every other glossary term is marked lang="nl"."""
+ENGLISH_TERMS = {"term-Istanbul-Convention", "term-GREVIO", "term-MDA", "term-Committee-of-the-Parties",
+                 "term-emergency-barring-order", "term-state-report"}
+"""Glossary anchors of headwords that are not Dutch."""
 
 _TERM_LINK = re.compile(r'(<a class="reference internal" href="[^"]*#(term-[^"]+)"><span class="xref std std-term")>')
 _TERM_ENTRY = re.compile(r'<dt id="(term-[^"]+)">')
 
 
-def mark_dutch_terms(body: str) -> str:
-    """Add lang="nl" to links to Dutch glossary terms and to their glossary entries, for screen readers."""
+def mark_term_languages(body: str, page_language: str = "en") -> str:
+    """Mark glossary words that are not in the page's language, for screen readers.
+
+    On an English page, links to Dutch terms and their glossary entries get lang="nl". On a Dutch page
+    the links show Dutch text; only the English headwords of the glossary get lang="en".
+    """
+    if page_language == "nl":
+        return _TERM_ENTRY.sub(lambda match: f'<dt id="{match.group(1)}" lang="en">'
+                               if match.group(1) in ENGLISH_TERMS else match.group(0), body)
+
     def link(match: re.Match) -> str:
         return match.group(0) if match.group(2) in ENGLISH_TERMS else f'{match.group(1)} lang="nl">'
 
@@ -152,7 +161,7 @@ def mark_language(app: Sphinx, pagename: str, templatename: str, context: dict, 
     """Mark Dutch glossary terms and name folded code cells by their visible text, on every page."""
     body = context.get("body")
     if isinstance(body, str):
-        context["body"] = name_toggles_by_their_text(mark_dutch_terms(body))
+        context["body"] = name_toggles_by_their_text(mark_term_languages(body, app.config.language or "en"))
 
 
 EDITIONS: dict[str, tuple[str, str]] = {"en": ("English", ""), "nl": ("Nederlands", "nl/")}

@@ -11,6 +11,7 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -76,6 +77,38 @@ def test_both_editions_show_the_same_figures(notebook: Path) -> None:
         assert dutch_data == english_data
         assert dutch_words == english_words
     assert table_numbers(dutch) == table_numbers(notebook)
+
+
+def _title_lines(spec: dict) -> list[str]:
+    """Every line of a chart's title, subtitle and source line (the inner bottom title)."""
+    lines = []
+    for title in (spec.get("title"), *(view.get("title") for view in spec.get("vconcat", []))):
+        if isinstance(title, dict):
+            for key in ("text", "subtitle"):
+                value = title.get(key)
+                lines += value if isinstance(value, list) else [value] if value else []
+    return lines
+
+
+def _svg_texts(output: dict) -> set[str]:
+    markdown = "".join(output["data"]["text/markdown"])
+    svg = unquote(re.search(r'src="data:image/svg\+xml,([^"]+)"', markdown).group(1))
+    return {html.unescape(text) for text in re.findall(r">([^<>]+)</(?:text|tspan)>", svg)}
+
+
+@pytest.mark.parametrize("edition", ["en", "nl"])
+def test_chart_titles_wrap_instead_of_being_cut(edition: str) -> None:
+    """Every line of every chart's title, subtitle and source line is drawn in full in the still image."""
+    _require_build()
+    cut = []
+    for notebook in NOTEBOOKS:
+        path = notebook if edition == "en" else DUTCH_RUNS / notebook.name
+        for output in outputs(path):
+            chart = output.get("data", {}).get(CHART_MIME)
+            if chart:
+                drawn = _svg_texts(output)
+                cut += [f"{notebook.stem}: {line}" for line in _title_lines(chart["spec"]) if line not in drawn]
+    assert not cut, cut
 
 
 def test_dutch_runs_are_in_dutch() -> None:

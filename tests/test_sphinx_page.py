@@ -1,6 +1,6 @@
 """Page-level HTML fixes: Dutch glossary terms carry lang="nl" for screen readers."""
 
-from dvregions.sphinx_page import mark_dutch_terms, name_toggles_by_their_text
+from dvregions.sphinx_page import mark_term_languages, name_toggles_by_their_text
 
 LINK = ('<a class="reference internal" href="../book/glossary.html#{anchor}">'
         '<span class="xref std std-term">{text}</span></a>')
@@ -8,17 +8,17 @@ LINK = ('<a class="reference internal" href="../book/glossary.html#{anchor}">'
 
 def test_dutch_term_link_is_marked():
     html = LINK.format(anchor="term-huisverbod", text="huisverbod")
-    assert '<span class="xref std std-term" lang="nl">huisverbod</span>' in mark_dutch_terms(html)
+    assert '<span class="xref std std-term" lang="nl">huisverbod</span>' in mark_term_languages(html)
 
 
 def test_english_term_link_is_not_marked():
     html = LINK.format(anchor="term-Istanbul-Convention", text="Istanbul Convention")
-    assert mark_dutch_terms(html) == html
+    assert mark_term_languages(html) == html
 
 
 def test_glossary_entries_are_marked():
     html = '<dt id="term-Veilig-Thuis">Veilig Thuis</dt><dt id="term-GREVIO">GREVIO</dt>'
-    assert mark_dutch_terms(html) == '<dt id="term-Veilig-Thuis" lang="nl">Veilig Thuis</dt><dt id="term-GREVIO">GREVIO</dt>'
+    assert mark_term_languages(html) == '<dt id="term-Veilig-Thuis" lang="nl">Veilig Thuis</dt><dt id="term-GREVIO">GREVIO</dt>'
 
 
 def test_folded_code_cells_are_named_by_their_visible_text():
@@ -46,3 +46,11 @@ def test_root_redirect_declares_an_icon():
     page = root_redirect("book/index.html")
     assert '<link rel="icon" href="data:,"/>' in page
     assert '<meta http-equiv="Refresh" content="0; url=book/index.html" />' in page
+
+
+def test_dutch_pages_mark_only_the_english_headwords():
+    html = ('<dt id="term-huisverbod">huisverbod</dt><dt id="term-state-report">state report</dt>'
+            '<a class="reference internal" href="glossary.html#term-huisverbod"><span class="xref std std-term">x</span>')
+    marked = mark_term_languages(html, "nl")
+    assert '<dt id="term-state-report" lang="en">' in marked
+    assert '<dt id="term-huisverbod">' in marked and 'lang="nl"' not in marked

@@ -34,10 +34,17 @@ def source_line(paragraphs: str | None = None, note: str | None = None) -> str:
     return f"{text} {note}" if note else text
 
 
+# Characters that fit in a title's width (the theme's limit) at its font size, for Liberation Sans with
+# room to spare: a longer line wraps at a space instead of being cut with an ellipsis.
+TITLE_CHARS = 76
+SUBTITLE_CHARS = 100
+SOURCE_CHARS = 104
+
+
 def source_title(text: str) -> alt.TitleParams:
     """The source line, as a small title under the chart, starting at its left edge."""
-    return alt.TitleParams(text=text, orient="bottom", anchor="start", frame="bounds", fontSize=11,
-                           fontWeight="normal", color=MUTED, offset=12, limit=WIDTH + 60)
+    return alt.TitleParams(text=_lines(text, SOURCE_CHARS), orient="bottom", anchor="start", frame="bounds",
+                           fontSize=11, fontWeight="normal", color=MUTED, offset=12, limit=WIDTH + 60)
 
 
 def finish(chart: alt.TopLevelMixin, *, title: str | list[str], description: str, source: str,
@@ -51,18 +58,35 @@ def finish(chart: alt.TopLevelMixin, *, title: str | list[str], description: str
 
     A title or subtitle is one line, a list of lines, or one text with a line break
     (a newline) where it wraps: a translated title then breaks where its own language
-    breaks it.
+    breaks it. A line too long for the chart's width wraps at a space.
     """
-    title_params = alt.TitleParams(text=_lines(title), subtitle=_lines(subtitle) if subtitle else alt.Undefined)
+    title_params = alt.TitleParams(text=_lines(title, TITLE_CHARS),
+                                   subtitle=_lines(subtitle, SUBTITLE_CHARS) if subtitle else alt.Undefined)
     sourced = chart.properties(title=source_title(source))
     return alt.vconcat(sourced, title=title_params, description=description).configure_view(stroke=None)
 
 
-def _lines(text: str | list[str]) -> str | list[str]:
-    """A text with line breaks as the list of lines Vega-Lite draws one under another."""
-    if isinstance(text, str) and "\n" in text:
-        return text.split("\n")
-    return text
+def _lines(text: str | list[str], width: int) -> str | list[str]:
+    """A text as the lines Vega-Lite draws one under another: split at line breaks, long lines wrapped.
+
+    A wrapped line is split into lines of about equal length, so no word is left alone on the last
+    line. One line that fits stays a plain string.
+    """
+    given = text.split("\n") if isinstance(text, str) else list(text)
+    lines = [part for line in given for part in _balanced(line, width)]
+    return lines[0] if len(lines) == 1 else lines
+
+
+def _balanced(line: str, width: int) -> list[str]:
+    """``line`` wrapped at spaces into the fewest lines of at most ``width`` characters, evened out."""
+    import math
+    import textwrap
+
+    lines = textwrap.wrap(line, width, break_long_words=False) or [line]
+    if len(lines) == 1:
+        return lines
+    even = textwrap.wrap(line, math.ceil(len(line) / len(lines)) + 4, break_long_words=False)
+    return even if len(even) == len(lines) else lines
 
 
 def value_labels(base: alt.Chart, field: str = "value", dx: int = 4) -> alt.Chart:
