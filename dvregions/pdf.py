@@ -68,7 +68,7 @@ LABELS: dict[str, dict[str, str]] = {
         "section": "Print edition",
         "download": "Download the book as PDF",
         "pages": "pages",
-        "edition": "edition",
+        "edition": "English edition",
     },
     "nl": {
         "language": "Nederlands",
@@ -76,11 +76,11 @@ LABELS: dict[str, dict[str, str]] = {
         "contents": "Inhoud",
         "help": "Hulp of advies nodig?",
         "cite": "Zo citeert u dit boek",
-        "foot_help": "Veilig Thuis 0800-2000 (gratis, dag en nacht) \u00b7 in acuut gevaar 112",
+        "foot_help": "Veilig Thuis 0800-2000 (gratis, dag en nacht) \u00b7 bij direct gevaar 112",
         "section": "Gedrukte editie",
         "download": "Download het boek als pdf",
         "pages": "pagina's",
-        "edition": "editie",
+        "edition": "Nederlandse editie",
     },
 }
 
@@ -312,7 +312,7 @@ h1 {{ font-size: 26pt; line-height: 1.2; font-weight: 600; margin: 30mm 0 6mm; }
 </style></head><body>
 <section class="title-page">
 <h1>{html.escape(edition.title)}</h1>
-<p class="edition">{html.escape(words["language"])} {html.escape(words["edition"])}</p>
+<p class="edition">{html.escape(words["edition"])}</p>
 <div class="help" role="note">{edition.help_html}</div>
 <div class="cite"><h2>{html.escape(words["cite"])}</h2><div>{edition.citation_html}</div></div>
 </section>
@@ -517,7 +517,7 @@ def assemble(edition: Edition, front: bytes, chapters: Sequence[Chapter], furnit
             )
         writer.add_outline_item(title=chapter.entry.title, page_number=chapter.first_page - 1, parent=part_item)
     writer.page_mode = "/UseOutlines"
-    writer.add_metadata({"/Title": edition.title, "/Subject": f"{labels(edition.lang)['language']} edition"})
+    writer.add_metadata({"/Title": edition.title, "/Subject": labels(edition.lang)["edition"]})
     writer.root_object[NameObject("/Lang")] = TextStringObject(edition.lang)
     writer.compress_identical_objects()
     out.parent.mkdir(parents=True, exist_ok=True)
