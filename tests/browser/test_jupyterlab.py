@@ -192,11 +192,15 @@ def open_notebook_and_hover(
             raise
         trust = page.wait_for_selector(TRUST_SELECTOR, state="attached", timeout=10_000).get_attribute("title")
         bar = page.locator(".jp-OutputArea-output .vega-embed svg.marks .mark-rect path").nth(HOVERED_BAR)
-        bar.hover()
-        try:
-            page.wait_for_function(TOOLTIP_JS, timeout=10_000)
-        except Exception:
-            pass  # reported by the assertion on the tooltip text
+        # Under load the first hover can come before vega-embed has bound its tooltip handler:
+        # leave the bar and come back, a few times, before the assertion reports a missing tooltip.
+        for _attempt in range(HOVER_ATTEMPTS):
+            bar.hover()
+            try:
+                page.wait_for_function(TOOLTIP_JS, timeout=10_000)
+                break
+            except Exception:
+                page.mouse.move(0, 0)
         tooltip = page.evaluate(TOOLTIP_JS)
         page.screenshot(path=str(screenshot))
         charts = page.evaluate(CHART_STATE_JS)
@@ -206,6 +210,9 @@ def open_notebook_and_hover(
         return charts, tooltip, foreign, trust or ""
     finally:
         context.close()
+
+
+HOVER_ATTEMPTS = 3
 
 
 def assert_interactive_chart(charts: list[dict], tooltip: str | None, foreign: list[str]) -> None:
