@@ -6,7 +6,9 @@ gives it the highest priority and renders it as a ``<figure>`` holding the stati
 SVG (an ordinary Sphinx image, copied to ``_images``, shown at once and scaled to
 the column), the Vega-Lite spec in a ``<script type="application/json">``, in a
 focusable container labelled with the chart description. ``_static/dv-charts.js``
-swaps in the interactive chart (vega-embed) when the reader reaches for it.
+swaps in the interactive chart (vega-embed) when the reader reaches for it. A chart with
+a fixed plot width also gets a phone layout (:mod:`dvregions.charts.narrow`): its own
+static SVG and spec, shown and drawn on narrow screens instead of the wide one shrunk.
 
 The Vega libraries come from ``vl_convert.javascript_bundle`` (pinned with
 vl-convert-python), written once to ``_static/vendor/`` with the versions in the
@@ -21,11 +23,13 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 
+from dvregions.charts import narrow as phone
 from dvregions.charts import render as chart_render
 
 if TYPE_CHECKING:
@@ -41,6 +45,8 @@ SCRIPT_NAME = "dv-charts.js"
 CSS_NAME = "dv-charts.css"
 # Marker the page hook looks for in a rendered body to decide if the page needs Vega.
 SPEC_MARKER = 'class="dv-chart-spec"'
+NARROW_SPEC_MARKER = 'class="dv-chart-spec-narrow"'
+NARROW_MEDIA = f"screen and (max-width: {phone.BREAKPOINT_REM}rem)"
 
 
 def spec_script_json(spec: dict[str, Any]) -> str:
@@ -59,12 +65,14 @@ def figure_open_html(payload: dict[str, Any]) -> str:
     return f'<figure class="dv-chart" id="{chart_id}" tabindex="0" aria-label="{label}"><div class="dv-chart-view">'
 
 
-def figure_close_html(payload: dict[str, Any]) -> str:
-    """End of the chart figure: close the view, then the spec script."""
+def figure_close_html(payload: dict[str, Any], narrow: dict[str, Any] | None = None) -> str:
+    """End of the chart figure: close the view, then the spec script (and the phone layout's, if any)."""
+    narrow_script = (f'<script type="application/json" {NARROW_SPEC_MARKER}>{spec_script_json(narrow)}</script>'
+                     if narrow else "")
     return (
         "</div>"
         f'<script type="application/json" {SPEC_MARKER}>{spec_script_json(payload["spec"])}</script>'
-        "</figure>"
+        f"{narrow_script}</figure>"
     )
 
 
@@ -80,15 +88,22 @@ def read_payload(data: MimeData) -> dict[str, Any]:
     return payload
 
 
-def static_image_node(renderer: NbElementRenderer, payload: dict[str, Any]) -> nodes.image:
-    """The static SVG, shown at once (and the chart itself without JavaScript).
+def static_image_nodes(renderer: NbElementRenderer, payload: dict[str, Any],
+                       narrow_svg: str | None) -> list[nodes.image]:
+    """The static SVG, shown at once (and the chart itself without JavaScript), and its phone layout.
 
-    The SVG is written through myst-nb (like any notebook image), so Sphinx copies
-    it to ``_images`` and computes the right relative URL for every builder.
+    The SVGs are written through myst-nb (like any notebook image), so Sphinx copies
+    them to ``_images`` and computes the right relative URL for every builder. The page's
+    page hook (:func:`picture_html`) joins the two into one ``<picture>``, so a browser fetches one.
     """
     svg = chart_render.static_svg(payload["spec"]).encode("utf-8")
     uri = renderer.write_file([f"{payload['id']}.svg"], svg, overwrite=True)
-    return nodes.image(uri=uri, alt=payload["description"], classes=["dv-chart-static"])
+    if narrow_svg is None:
+        return [nodes.image(uri=uri, alt=payload["description"], classes=["dv-chart-static"])]
+    narrow_uri = renderer.write_file([f"{payload['id']}-narrow.svg"], narrow_svg.encode("utf-8"), overwrite=True)
+    return [nodes.image(uri=uri, alt=payload["description"], classes=["dv-chart-static", "dv-chart-static--wide"]),
+            nodes.image(uri=narrow_uri, alt=payload["description"],
+                        classes=["dv-chart-static", "dv-chart-static--narrow"])]
 
 
 class ChartMimeRenderer:
@@ -116,13 +131,14 @@ class ChartMimeRenderer:
         if data.mime_type != MIME_TYPE:
             return None
         payload = read_payload(data)
+        narrow_spec, narrow_svg = phone.fitted(payload["spec"], chart_render.static_svg) or (None, None)
         opening = nodes.raw(text=figure_open_html(payload), format="html")
-        closing = nodes.raw(text=figure_close_html(payload), format="html")
+        closing = nodes.raw(text=figure_close_html(payload, narrow_spec), format="html")
         if inline:
             # Inline contexts (e.g. an inline glue role) cannot hold block nodes: no static image there.
             return [nodes.raw(text=figure_open_html(payload) + figure_close_html(payload), format="html")]
         container = nodes.container(classes=["output", "dv-chart-output"])
-        container += [opening, static_image_node(renderer, payload), closing]
+        container += [opening, *static_image_nodes(renderer, payload, narrow_svg), closing]
         return [container]
 
 
@@ -175,12 +191,30 @@ def on_builder_inited(app: Sphinx) -> None:
         app.config.html_static_path.append(str(static_dir))
 
 
+_IMAGE_PAIR = re.compile(
+    r'<img alt="(?P<alt>[^"]*)" class="dv-chart-static dv-chart-static--wide" src="(?P<wide>[^"]+)" />\s*'
+    r'<img alt="[^"]*" class="dv-chart-static dv-chart-static--narrow" src="(?P<narrow>[^"]+)" />')
+
+
+def picture_html(body: str) -> str:
+    """Each chart's wide and phone images as one ``<picture>``: a browser fetches only the one it shows.
+
+    Print and screens from 30rem up get the wide image; narrower screens the phone layout
+    (the breakpoint ``dv-charts.js`` also uses to choose the spec it draws).
+    """
+    return _IMAGE_PAIR.sub(
+        lambda match: (f'<picture><source media="{NARROW_MEDIA}" srcset="{match["narrow"]}" />'
+                       f'<img alt="{match["alt"]}" class="dv-chart-static" src="{match["wide"]}" /></picture>'),
+        body)
+
+
 def on_html_page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> None:
     """Link the chart script, which names the Vega bundle, only from pages that contain a chart."""
     if SPEC_MARKER not in context.get("body", ""):
         return
+    context["body"] = picture_html(context["body"])
     # dv-charts.js loads the bundle (relative to itself) when a reader reaches for a chart. The bundle
     # declares top-level constants (e.g. ``_``) that clash with Sphinx's globals in a classic script,
     # so it is loaded as a module (own scope; it sets window.vegaEmbed).

@@ -214,3 +214,48 @@ class TestDescribedAreasAreDrawn:
         table = pd.DataFrame({"area": ["b", "c", "a", "d"], "size": [5, 3, 3, 3]})
         assert plots.shown_areas(table, "size", 2) == ["b", "a"]
         assert plots.shown_areas(table, "size", 4) == ["b", "a", "c", "d"]
+
+
+def _finished(chart: alt.Chart) -> dict:
+    title = "A finding stated in a title long enough to need two lines on a phone screen"
+    return layers.finish(chart, title=title, description="A chart.", source=layers.source_line("4")).to_dict()
+
+
+class TestPhoneLayout:
+    """dvregions.charts.narrow: the same chart, drawn narrow for a phone instead of shrunk."""
+
+    def test_bar_chart_gets_narrow_plots_and_short_title_lines(self, dataset):
+        from dvregions.charts import narrow
+
+        spec = _finished(plots.region_figures(dataset.orders, "zeeland"))
+        phone = narrow.narrow_spec(spec)
+        assert phone is not None
+        assert phone["datasets"] == spec["datasets"] and phone["description"] == spec["description"]
+        widths = [view["width"] for view in phone["vconcat"]]
+        assert widths and all(width <= narrow.PLOT_WIDTH for width in widths)
+        lines = phone["title"]["text"] if isinstance(phone["title"]["text"], list) else [phone["title"]["text"]]
+        assert all(len(line) <= narrow.TITLE_CHARS for line in lines)
+        assert " ".join(lines) == " ".join(spec["title"]["text"] if isinstance(spec["title"]["text"], list)
+                                         else [spec["title"]["text"]])
+
+    def test_fitted_layout_fits_a_320_px_phone(self, dataset):
+        from dvregions.charts import narrow
+        from dvregions.charts.render import static_svg
+
+        spec = _finished(plots.region_figures(dataset.orders, "hollands_midden"))
+        phone, svg = narrow.fitted(spec, static_svg)
+        assert narrow.svg_width(svg) <= narrow.TARGET_WIDTH < narrow.svg_width(static_svg(spec))
+
+    def test_a_matrix_sized_by_its_cells_has_no_phone_layout(self):
+        from dvregions.charts import narrow
+
+        spec = {"mark": "rect", "width": {"step": 40}, "title": {"text": "A matrix"}}
+        assert narrow.narrow_spec(spec) is None
+
+    def test_long_legend_labels_wrap(self):
+        from dvregions.charts import narrow
+
+        label = "Within what chance produces after the adjustment"
+        spec = {"width": 400, "encoding": {"color": {"field": "v", "scale": {"domain": [label, "Short"]}}}}
+        expression = narrow.narrow_spec(spec)["encoding"]["color"]["legend"]["labelExpr"]
+        assert expression.startswith(f'datum.label === "{label}" ? [') and expression.endswith(": datum.label")

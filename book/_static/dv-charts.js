@@ -3,7 +3,8 @@
  * Each chart is a <figure class="dv-chart"> written by dvregions.sphinx_ext: a
  * focusable container labelled with the chart description, a .dv-chart-view
  * holding the static SVG image made at build time (scaled to the column), and
- * the Vega-Lite spec in <script type="application/json">.
+ * the Vega-Lite spec in <script type="application/json">; a chart with a
+ * phone layout also has a narrow image and spec, used below 30rem.
  *
  * The Vega bundle (about 300 KiB gzipped) is loaded only when a reader points
  * at, touches or focuses a chart, so a first visit on a slow phone costs the
@@ -22,6 +23,7 @@
     tooltip: { theme: "light" } // vega-tooltip, bundled with vega-embed
   };
   var REACH_EVENTS = ["pointerenter", "focusin", "touchstart"];
+  var NARROW_MEDIA = "screen and (max-width: 30rem)";
 
   var script = document.currentScript;
   var bundleUrl = script && script.dataset.vega ? new URL(script.dataset.vega, script.src).href : null;
@@ -54,7 +56,10 @@
       return; // already drawn, drawing or failed
     }
     var view = figure.querySelector(".dv-chart-view");
-    var specNode = figure.querySelector('script.dv-chart-spec[type="application/json"]');
+    // A phone gets the chart's narrow layout when it has one (same breakpoint as dv-charts.css).
+    var narrowNode = window.matchMedia(NARROW_MEDIA).matches
+      ? figure.querySelector('script.dv-chart-spec-narrow[type="application/json"]') : null;
+    var specNode = narrowNode || figure.querySelector('script.dv-chart-spec[type="application/json"]');
     if (!view || !specNode) {
       return;
     }

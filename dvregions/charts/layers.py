@@ -73,11 +73,11 @@ def _lines(text: str | list[str], width: int) -> str | list[str]:
     line. One line that fits stays a plain string.
     """
     given = text.split("\n") if isinstance(text, str) else list(text)
-    lines = [part for line in given for part in _balanced(line, width)]
+    lines = [part for line in given for part in balanced_lines(line, width)]
     return lines[0] if len(lines) == 1 else lines
 
 
-def _balanced(line: str, width: int) -> list[str]:
+def balanced_lines(line: str, width: int) -> list[str]:
     """``line`` wrapped at spaces into the fewest lines of at most ``width`` characters, evened out."""
     import math
     import textwrap

@@ -247,6 +247,43 @@ _FITS_JS = """
 """
 
 
+PHONE_LAYOUT_BELOW = 480
+"""Viewport width (CSS px) below which a chart with a phone layout must show it (dv-charts.css: 30rem)."""
+MIN_PHONE_SCALE = 0.85
+
+_LEGIBLE_JS = """
+(minScale) => {
+  const problems = [];
+  document.querySelectorAll('figure.dv-chart').forEach((figure) => {
+    if (!figure.querySelector('script.dv-chart-spec-narrow')) return;  // no phone layout (a matrix)
+    const svg = figure.querySelector('.vega-embed svg');
+    const image = [...figure.querySelectorAll('img.dv-chart-static')].find((img) => img.offsetParent !== null);
+    let shown = null;
+    let natural = null;
+    if (svg && figure.dataset.dvState === 'drawn') {
+      shown = svg.getBoundingClientRect().width;
+      natural = svg.width.baseVal.value;
+    } else if (image && image.complete && image.naturalWidth) {
+      if (!image.currentSrc.includes('-narrow.svg')) {
+        problems.push(`#${figure.id}: shows the wide image on a phone`);
+      }
+      shown = image.getBoundingClientRect().width;
+      natural = image.naturalWidth;
+    }
+    if (shown !== null && natural > 0 && shown / natural < minScale) {
+      problems.push(`#${figure.id}: drawn at ${Math.round(100 * shown / natural)}% of its size on a phone`);
+    }
+  });
+  return problems;
+}
+"""
+
+
+def check_legible(page) -> list[str]:
+    """On a phone, every chart with a phone layout shows it, at close to its natural size (its text readable)."""
+    return page.evaluate(_LEGIBLE_JS, MIN_PHONE_SCALE)
+
+
 def check_fits(page) -> list[str]:
     """No chart (static image or drawn SVG) is wider than its column, and the page does not scroll sideways."""
     return page.evaluate(_FITS_JS)
@@ -310,6 +347,8 @@ def check_page(
     problems += check_fits(page)  # the static charts, as a first visit shows them
     problems += check_charts(page, chart_wait_ms)
     problems += [problem for problem in check_fits(page) if problem not in problems]  # the drawn charts
+    if (page.viewport_size or {}).get("width", DESKTOP["width"]) < PHONE_LAYOUT_BELOW:
+        problems += check_legible(page)
     problems += check_lang(page, "nl" if f"/{DUTCH_EDITION}" in urlsplit(url).path else "en")
     problems += check_no_cookies(page.context)
     # Read the log before axe runs: axe fetches @import-ed stylesheets itself and resolves

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from book_checks import PHONE_HEIGHT, check_page, new_recorded_page, recorded_context
+from book_checks import PHONE_HEIGHT, check_legible, check_page, new_recorded_page, recorded_context
 
 pytestmark = pytest.mark.browser
 
@@ -64,3 +64,13 @@ def test_too_wide_chart_is_reported_on_a_phone(browser, fixtures_url: str) -> No
 def test_phone_passes_a_chart_that_scales(browser, fixtures_url: str) -> None:
     """The clean page passes at 320 px too: its chart scales down with the column."""
     assert problems_for(browser, fixtures_url, "ok.html", viewport={"width": 320, "height": PHONE_HEIGHT}) == []
+
+
+def test_a_chart_shrunk_on_a_phone_is_reported(browser, fixtures_url: str) -> None:
+    """A chart that has a phone layout but shows its wide image, at half size, is named twice."""
+    with recorded_context(browser, viewport={"width": 320, "height": PHONE_HEIGHT}) as (context, log):
+        page = new_recorded_page(context, log)
+        page.goto(fixtures_url + "shrunk-chart.html", wait_until="load")
+        problems = check_legible(page)
+    assert "#shrunk: shows the wide image on a phone" in problems, problems
+    assert any(p.startswith("#shrunk: drawn at ") and "% of its size on a phone" in p for p in problems), problems
