@@ -192,27 +192,24 @@ def open_notebook_and_hover(
             raise
         trust = page.wait_for_selector(TRUST_SELECTOR, state="attached", timeout=10_000).get_attribute("title")
         bar = page.locator(".jp-OutputArea-output .vega-embed svg.marks .mark-rect path").nth(HOVERED_BAR)
-        # Under load the first hover can come before vega-embed has bound its tooltip handler:
-        # leave the bar and come back, a few times, before the assertion reports a missing tooltip.
-        for _attempt in range(HOVER_ATTEMPTS):
-            bar.hover()
-            try:
-                page.wait_for_function(TOOLTIP_JS, timeout=10_000)
-                break
-            except Exception:
-                page.mouse.move(0, 0)
+        bar.hover()
+        try:
+            page.wait_for_function(TOOLTIP_JS, timeout=10_000)
+        except Exception:
+            pass  # reported by the assertion on the tooltip text
         tooltip = page.evaluate(TOOLTIP_JS)
         page.screenshot(path=str(screenshot))
         charts = page.evaluate(CHART_STATE_JS)
         if save:
-            page.keyboard.press("Control+s")
+            # Wait for the server's answer to the save, not for the tab's dirty mark: the mark can clear
+            # before the server has finished rewriting the file, which is then read half-written.
+            with page.expect_response(lambda response: response.request.method == "PUT"
+                                      and "/api/contents/" in response.url, timeout=20_000):
+                page.keyboard.press("Control+s")
             page.wait_for_function("() => !document.querySelector('.jp-mod-current .jp-mod-dirty')", timeout=20_000)
         return charts, tooltip, foreign, trust or ""
     finally:
         context.close()
-
-
-HOVER_ATTEMPTS = 3
 
 
 def assert_interactive_chart(charts: list[dict], tooltip: str | None, foreign: list[str]) -> None:
