@@ -5,6 +5,7 @@ import math
 import pytest
 from scipy.stats import poisson
 
+from dvregions import stats
 from dvregions.stats import holm, poisson_rate_interval, poisson_ratio_interval, poisson_ratio_p_value, wilson_interval
 
 
@@ -172,3 +173,20 @@ class TestPoissonRatioInterval:
             low, high = poisson_ratio_interval(int(later), int(earlier))
             covered += low <= 0.75 <= high
         assert covered / 400 >= 0.93
+
+
+@pytest.mark.parametrize(("later", "earlier"), [(0, 8), (8, 0), (3, 9), (9, 3), (45, 71), (71, 45), (15, 15),
+                                                (1, 1), (263, 201), (4, 25)])
+def test_textbook_forms_agree_with_scipy_stats(later, earlier):
+    """The methods written from scipy.special give what scipy.stats computes."""
+    from scipy.stats import binomtest, chi2
+
+    trials = later + earlier
+    wilson = binomtest(later, trials).proportion_ci(method="wilson")
+    assert stats.wilson_interval(later, trials) == pytest.approx((wilson.low, wilson.high), abs=1e-12)
+    exact = binomtest(later, trials).proportion_ci(method="exact")
+    assert stats.clopper_pearson_interval(later, trials) == pytest.approx((exact.low, exact.high), abs=1e-12)
+    p_value = binomtest(later, trials, 0.5, alternative="two-sided").pvalue
+    assert stats.poisson_ratio_p_value(later, earlier) == pytest.approx(p_value, rel=1e-9)
+    low = chi2.ppf(0.025, 2 * later) / 2 if later else 0.0
+    assert stats.poisson_rate_interval(later) == pytest.approx((low, chi2.ppf(0.975, 2 * later + 2) / 2), rel=1e-9)
