@@ -46,8 +46,9 @@ def fingerprint(english: dict, root: Path) -> str:
     parts = [json.dumps(english.get("metadata", {}).get(build.METADATA_KEY, {}).get("inputs"), sort_keys=True),
              build.code_fingerprint(_as_node(english))]
     for domain in (i18n.PACKAGE_DOMAIN, i18n.DATA_DOMAIN):
+        # The translations themselves, not the file: a code line moving changes only a location comment.
         path = root / "locales" / LANG / f"{domain}.po"
-        parts.append(build.sha256_file(path) if path.is_file() else "missing")
+        parts.append(json.dumps(sorted(translations.table(path).items())) if path.is_file() else "missing")
     return build.sha256_bytes("\n".join(parts).encode("utf-8"))
 
 

@@ -168,3 +168,21 @@ def test_dutch_pages_show_no_untranslated_chapter_titles() -> None:
     page = (HTML / "nl" / "notebooks" / "03_zeeland.html").read_text(encoding="utf-8")
     for english in ("What the annex leaves out", "Restraining orders", "Data table:", "not stated"):
         assert english not in page, english
+
+
+def test_a_moved_code_line_does_not_rerun_the_dutch_chapters(tmp_path) -> None:
+    """The Dutch outputs depend on the catalogs' translations, not on their location comments."""
+    import shutil
+
+    for name in ("dvregions.po", "data.po"):
+        (tmp_path / "locales" / "nl").mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "locales" / "nl" / name, tmp_path / "locales" / "nl" / name)
+    english = json.loads(NOTEBOOKS[2].read_text(encoding="utf-8"))
+    before = edition.fingerprint(english, tmp_path)
+    catalog = tmp_path / "locales" / "nl" / "dvregions.po"
+    catalog.write_text(re.sub(r"(#: dvregions/\S+:)(\d+)", lambda m: f"{m[1]}{int(m[2]) + 7}",
+                              catalog.read_text(encoding="utf-8")), encoding="utf-8")
+    assert edition.fingerprint(english, tmp_path) == before
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace('msgstr "niet vermeld"', 'msgstr "onbekend"'),
+                       encoding="utf-8")
+    assert edition.fingerprint(english, tmp_path) != before
