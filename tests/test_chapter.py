@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import pandas as pd
+from sample_tables import orders, theme_matrix
 
 from dvregions import chapter, i18n
 
 
 def _matrix() -> pd.DataFrame:
-    rows = [
-        ("a", "Region A", "shelter", "Shelter (opvang)"), ("a", "Region A", "research", "Research"),
-        ("a", "Region A", "elder_abuse", "Elder abuse"),
-        ("b", "Region B", "research", "Research"), ("b", "Region B", "elder_abuse", "Elder abuse"),
-        ("c", "Region C", "research", "Research"),
-        ("d", "Region D", "research", "Research"),
-    ]
-    return pd.DataFrame(rows, columns=["region_id", "name_en", "theme_id", "label"])
+    return theme_matrix([("d", "Region D", "research", "Research")])
 
 
 def _orders() -> pd.DataFrame:
-    rows = [
-        ("a", "Town A", "municipality", 2016, "orders_imposed", 10),
-        ("a", "Region of A", "centrumgemeente_region", 2016, "orders_imposed", 30),
-        ("a", "Town A", "municipality", 2016, "violations", 1),
-        ("b", "Town B", "municipality", 2016, "orders_imposed", 12),
-        ("c", "Province C", "province", 2016, "orders_imposed", 50),
-        ("c", "Province C", "province", 2017, "orders_imposed", 40),
-    ]
-    return pd.DataFrame(rows, columns=["region_id", "area", "area_level", "year", "measure", "value"])
+    return orders([("a", "Town A", "municipality", 2016, "violations", 1),
+                   ("c", "Province C", "province", 2016, "orders_imposed", 50),
+                   ("c", "Province C", "province", 2017, "orders_imposed", 40)])
 
 
 def test_rare_themes_lists_themes_few_others_report() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import pytest
+from sample_tables import orders, theme_matrix
 
 from dvregions import analysis, chapter, convention, data, i18n, translations
 from dvregions.charts import across, layers, plots
@@ -31,26 +32,11 @@ def dutch(monkeypatch) -> None:
 
 
 def _matrix() -> pd.DataFrame:
-    rows = [
-        ("a", "Region A", "shelter", "Shelter (opvang)"), ("a", "Region A", "research", "Research"),
-        ("a", "Region A", "elder_abuse", "Elder abuse"),
-        ("b", "Region B", "research", "Research"), ("b", "Region B", "elder_abuse", "Elder abuse"),
-        ("c", "Region C", "research", "Research"),
-    ]
-    return pd.DataFrame(rows, columns=["region_id", "name_en", "theme_id", "label"])
+    return theme_matrix()
 
 
 def _orders() -> pd.DataFrame:
-    rows = [
-        ("a", "Town A", "municipality", 2016, "orders_imposed", 10),
-        ("a", "Region of A", "centrumgemeente_region", 2016, "orders_imposed", 30),
-        ("b", "Town B", "municipality", 2016, "orders_imposed", 12),
-        ("c", "Town C", "municipality", 2016, "orders_imposed", 14),
-    ]
-    return pd.DataFrame(rows, columns=["region_id", "area", "area_level", "year", "measure", "value"])
-
-
-# --------------------------------------------------------------------------- the catalog
+    return orders([("c", "Town C", "municipality", 2016, "orders_imposed", 14)])
 
 
 def test_every_message_of_the_code_has_a_dutch_translation_that_keeps_its_placeholders():
