@@ -44,18 +44,12 @@ CODE_TOGGLES = {"nb_code_prompt_show": "Code tonen", "nb_code_prompt_hide": "Cod
 def fingerprint(english: dict, root: Path) -> str:
     """What a notebook's Dutch outputs depend on: its English inputs and the code and data catalogs."""
     parts = [json.dumps(english.get("metadata", {}).get(build.METADATA_KEY, {}).get("inputs"), sort_keys=True),
-             build.code_fingerprint(_as_node(english))]
+             build.code_fingerprint(english)]
     for domain in (i18n.PACKAGE_DOMAIN, i18n.DATA_DOMAIN):
         # The translations themselves, not the file: a code line moving changes only a location comment.
         path = root / "locales" / LANG / f"{domain}.po"
         parts.append(json.dumps(sorted(translations.table(path).items())) if path.is_file() else "missing")
     return build.sha256_bytes("\n".join(parts).encode("utf-8"))
-
-
-def _as_node(nb: dict):
-    import nbformat
-
-    return nbformat.from_dict(nb)
 
 
 def execute_in_language(source: Path, target: Path, lang: str, key: str, timeout: int) -> build.ExecutionResult:
@@ -182,4 +176,5 @@ def build_edition(root: Path, jobs: int, timeout: int, quiet: bool = False) -> i
     if status:
         return status
     src = stage(root)
-    return build.build_book(root, quiet, source=src, out_dir=root / "_build" / "html" / LANG, state_dir=root / STAGE)
+    out_dir = root / "_build" / "html" / i18n.EDITIONS[LANG][1]
+    return build.build_book(root, quiet, source=src, out_dir=out_dir, state_dir=root / STAGE)

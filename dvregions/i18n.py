@@ -26,6 +26,8 @@ LANGUAGE_ENV = "DVREGIONS_LANGUAGE"
 
 LANGUAGES = ("en", "nl")
 SOURCE_LANGUAGE = "en"
+EDITIONS: dict[str, tuple[str, str]] = {"en": ("English", ""), "nl": ("Nederlands", "nl/")}
+"""Each edition's language -> (its name in its own language, its folder in the built book, under the English root)."""
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 PACKAGE_DOMAIN = "dvregions"
 """The catalog of text written by code (``locales/<lang>/dvregions.po``)."""

@@ -164,12 +164,10 @@ def mark_language(app: Sphinx, pagename: str, templatename: str, context: dict, 
         context["body"] = name_toggles_by_their_text(mark_term_languages(body, app.config.language or "en"))
 
 
-EDITIONS: dict[str, tuple[str, str]] = {"en": ("English", ""), "nl": ("Nederlands", "nl/")}
-"""Each edition's language code -> (its name in its own language, its folder under the English root)."""
-
-
 def edition_links(lang: str, pagename: str) -> list[tuple[str, str, str]]:
     """(code, name, relative URL) of ``pagename`` in every edition, as seen from that page in ``lang``."""
+    from dvregions.i18n import EDITIONS
+
     up = "../" * pagename.count("/")
     to_site_root = up + "../" * EDITIONS[lang][1].count("/")
     return [(code, name, f"{to_site_root}{folder}{pagename}.html") for code, (name, folder) in EDITIONS.items()]
@@ -177,6 +175,8 @@ def edition_links(lang: str, pagename: str) -> list[tuple[str, str, str]]:
 
 def add_edition_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Give the templates the links to this page in every edition (language switch and hreflang)."""
+    from dvregions.i18n import EDITIONS
+
     lang = app.config.language or "en"
     context["dv_editions"] = edition_links(lang, pagename) if lang in EDITIONS else []
 

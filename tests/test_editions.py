@@ -15,11 +15,12 @@ from urllib.parse import unquote
 
 import pytest
 
-from dvregions import edition
+from dvregions import edition, i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 DUTCH_RUNS = ROOT / edition.STAGE / "executed"
+DUTCH_HTML = HTML / i18n.EDITIONS["nl"][1]
 CHART_MIME = "application/vnd.dvregions.chart+json"
 GLUE_PREFIX = "application/papermill.record/"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -27,7 +28,7 @@ _DIGITS = re.compile(r"\d+")
 
 
 def _require_build() -> None:
-    if not (HTML / "nl" / "index.html").is_file() or not DUTCH_RUNS.is_dir():
+    if not (DUTCH_HTML / "index.html").is_file() or not DUTCH_RUNS.is_dir():
         pytest.fail("no Dutch edition built: run `make book` (make test builds it first)", pytrace=False)
 
 
@@ -131,10 +132,10 @@ def test_every_page_links_to_itself_in_the_other_edition() -> None:
     _require_build()
     problems = []
     pages = html_pages()
-    assert len([page for page in pages if page.is_relative_to(HTML / "nl")]) >= 18
+    assert len([page for page in pages if page.is_relative_to(DUTCH_HTML)]) >= 18
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        lang = "nl" if page.is_relative_to(HTML / "nl") else "en"
+        lang = "nl" if page.is_relative_to(DUTCH_HTML) else "en"
         rel = page.relative_to(HTML).as_posix()
         if f'<html lang="{lang}"' not in text:
             problems.append(f"{rel}: html lang is not {lang}")
@@ -143,8 +144,7 @@ def test_every_page_links_to_itself_in_the_other_edition() -> None:
             problems.append(f"{rel}: hreflang alternates {sorted(alternates)}")
         for code, href in alternates.items():
             target = (page.parent / href).resolve()
-            expected = (HTML / ("nl" if code == "nl" else "") / page.relative_to(HTML / ("nl" if lang == "nl" else ""))
-                        ).resolve()
+            expected = (HTML / i18n.EDITIONS[code][1] / page.relative_to(HTML / i18n.EDITIONS[lang][1])).resolve()
             if target != expected or not target.is_file():
                 problems.append(f"{rel}: hreflang {code} points at {href}")
         switch = re.search(r'<nav class="dv-language[^>]*>\s*<a href="([^"]+)" hreflang="(\w+)" lang="\w+">', text)
@@ -165,7 +165,7 @@ def test_no_year_is_written_with_a_thousands_separator() -> None:
 def test_dutch_pages_show_no_untranslated_chapter_titles() -> None:
     """The Dutch sidebar and headings come from the Dutch catalogs, not the English sources."""
     _require_build()
-    page = (HTML / "nl" / "notebooks" / "03_zeeland.html").read_text(encoding="utf-8")
+    page = (DUTCH_HTML / "notebooks" / "03_zeeland.html").read_text(encoding="utf-8")
     for english in ("What the annex leaves out", "Restraining orders", "Data table:", "not stated"):
         assert english not in page, english
 

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 
+from dvregions.i18n import EDITIONS
+
 LOCAL_HOSTS = {"127.0.0.1"}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -315,7 +317,7 @@ def check_axe(page) -> list[str]:
     return problems
 
 
-DUTCH_EDITION = "nl/"
+DUTCH_EDITION = EDITIONS["nl"][1]
 """The Dutch edition's folder under the English book's root."""
 
 

@@ -25,6 +25,8 @@ from book_checks import (
 )
 from conftest import book_html_dir
 
+from dvregions.i18n import EDITIONS
+
 pytestmark = pytest.mark.browser
 
 
@@ -94,7 +96,7 @@ def test_redirect_stubs(book_dir: Path) -> None:
         assert ((book_dir / rel).parent / target.split("#")[0]).is_file(), f"{rel} redirects to missing {target}"
 
 
-@pytest.mark.parametrize(("edition", "word"), [("", "domestic"), ("nl/", "overtredingen")])
+@pytest.mark.parametrize(("edition", "word"), [(EDITIONS["en"][1], "domestic"), (EDITIONS["nl"][1], "overtredingen")])
 def test_search_works_offline_in_its_own_edition(browser, book_dir: Path, book_url: str, edition: str,
                                                  word: str) -> None:
     """Each edition's search finds its own words, links only to its own pages, and needs no network."""

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from dvregions import pdf
+from dvregions.i18n import EDITIONS
 
 pytestmark = pytest.mark.browser
 
@@ -24,8 +25,6 @@ SPEC = re.compile(r'<script type="application/json" class="dv-chart-spec">(.*?)<
 NAV_LINK = re.compile(r'<li class="toctree-l1[^"]*">\s*<a class="reference internal" href="([^"]+)">\s*(.*?)\s*</a>', re.S)
 SCREEN_ONLY = ("Quick exit", "Snel weg", "Show code cell source", "Hide code cell source", "Code tonen", "Search",
                "Zoeken", "Ctrl+K", "Toggle")
-EDITIONS = {"en": "", "nl": "nl"}
-"""Each edition's language and its folder in the built book."""
 WORDS = {"en": {"authors": "The dvregions authors", "source": "Source: Annex 3"},
          "nl": {"authors": "De auteurs van dvregions", "source": "Bron: Bijlage 3"}}
 
@@ -60,7 +59,7 @@ def chart_titles(page: Path) -> list[str]:
 def printed(request, browser, book_dir: Path, tmp_path_factory):
     """Each edition printed once for every test of this module."""
     lang = request.param
-    edition_dir = book_dir / EDITIONS[lang]
+    edition_dir = book_dir / EDITIONS[lang][1]
     out = tmp_path_factory.mktemp(f"pdf-{lang}")
     result = pdf.print_edition(browser, edition_dir, out, "dvregions", quiet=True)
     from pypdf import PdfReader
