@@ -34,8 +34,8 @@ test: $(STAMP) ## run every test: lint, unit tests, notebooks (pytest --nbval, s
 	@# Stored outputs must match their inputs: a stale notebook means `make book` was not run after a change.
 	$(BIN)/python -m dvregions build --check
 	$(BIN)/python -m dvregions build
-	@# One worker per core; --dist loadfile keeps each notebook's cells together in one kernel.
-	$(BIN)/python -m pytest -n auto --dist loadfile --nbval tests notebooks
+	@# One worker per core; conftest.py says which tests share a worker (a notebook's cells share one kernel).
+	$(BIN)/python -m pytest -n auto --nbval tests notebooks
 
 lab: $(STAMP) ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks

@@ -6,6 +6,7 @@ tests can open deliberately broken pages and assert that the problem is reported
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from dvregions.i18n import EDITIONS
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
 LOCAL_HOSTS = {"127.0.0.1"}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -25,6 +27,9 @@ FIRST_VISIT = "first-visit"
 MODES = (FIRST_VISIT, "dark")
 """Every page is checked on a first visit (nothing stored: the theme's auto mode, drawn light as the system asks)
 and with dark mode chosen; a stored light mode draws exactly what the first visit draws."""
+COLOUR_RULES = ("color-contrast", "link-in-text-block")
+"""The axe rules whose verdict depends on colours: all that dark mode can change (it swaps the theme's colour
+variables, not the page's structure, which the first visit checks with every rule)."""
 # Smallest drawn chart we accept, in CSS pixels: a collapsed or zero-size chart is a broken chart.
 MIN_CHART_SIZE = 40
 CHART_WAIT_MS = 8000
@@ -36,6 +41,11 @@ PHONE_HEIGHT = 740
 NON_PAGE_DIRS = {"_static", "_sources", "_images", "_downloads"}
 
 _AXE = Axe()  # reads axe-core's JS shipped inside axe-playwright-python: no network needed
+
+
+def book_html_dir() -> Path:
+    """Where the built HTML book is read from (``DVREGIONS_BOOK_HTML`` overrides)."""
+    return Path(os.environ.get("DVREGIONS_BOOK_HTML", REPO_ROOT / "_build" / "html")).resolve()
 
 
 def is_local(url: str) -> bool:
@@ -301,10 +311,15 @@ async (tags) => {
 """
 
 
-def check_axe(page) -> list[str]:
-    """axe-core violations of WCAG 2.0/2.1 A and AA with impact serious or critical."""
+_AXE_RULES_JS = """
+async (ids) => await axe.run(document, {runOnly: {type: 'rule', values: ids}, resultTypes: ['violations']})
+"""
+
+
+def check_axe(page, rules: tuple[str, ...] | None = None) -> list[str]:
+    """axe-core violations of WCAG 2.0/2.1 A and AA with impact serious or critical (only ``rules``, if given)."""
     page.evaluate(_AXE.axe_script)
-    results = page.evaluate(_AXE_RUN_JS, AXE_TAGS)
+    results = page.evaluate(_AXE_RULES_JS, list(rules)) if rules else page.evaluate(_AXE_RUN_JS, AXE_TAGS)
     problems = []
     for violation in results["violations"]:
         if violation.get("impact") not in BLOCKING_IMPACTS:
@@ -332,31 +347,90 @@ def check_lang(page, expected: str) -> list[str]:
     return [] if lang == expected else [f'html lang is "{lang}", expected "{expected}"']
 
 
+QUICK_EXIT = "#dv-quick-exit"
+DUTCH_HELP_LINES = ("Hulp of advies nodig?", "Veilig Thuis", "0800-2000", "112", "browsegeschiedenis wordt niet gewist")
+ENGLISH_HELP_LINES = ("Need help or advice?", "does not erase your browsing history")
+
+
+def banner_language_problems(banner, lang: str) -> list[str]:
+    """Dutch help lines on every page, first; English ones after them on English pages only."""
+    text = banner.inner_text()
+    problems = [f"banner lacks {line!r}" for line in DUTCH_HELP_LINES if line not in text]
+    if lang == "en":
+        problems += [f"banner lacks {line!r}" for line in ENGLISH_HELP_LINES if line not in text]
+        if problems == [] and text.index(DUTCH_HELP_LINES[0]) > text.index(ENGLISH_HELP_LINES[0]):
+            problems.append("the English help line comes before the Dutch one")
+    else:
+        problems += [f"Dutch page shows English {line!r}" for line in ENGLISH_HELP_LINES if line in text]
+    exit_text = banner.locator(QUICK_EXIT).inner_text()
+    if not exit_text.startswith("Snel weg"):
+        problems.append(f"quick exit reads {exit_text!r}, not Dutch first")
+    return problems
+
+
+def check_banner(page, lang: str) -> list[str]:
+    """The help banner: in the page's language(s), a plain visible exit link, above the content, first Tab stop.
+
+    Presses Tab, so it must run before anything on the page is focused.
+    """
+    banner = page.locator("#dv-safety")
+    if banner.count() != 1:
+        return ["no help banner"]
+    problems = banner_language_problems(banner, lang)
+    exit_link = page.locator(QUICK_EXIT)
+    href = exit_link.get_attribute("href") or ""
+    if not href.startswith("https://") or not exit_link.is_visible():
+        problems.append(f"quick exit is not a visible plain link (href={href!r})")
+    box, main = banner.bounding_box(), page.locator("main").first.bounding_box()
+    if box is None or box["y"] > 1 or (main is not None and box["y"] + box["height"] > main["y"] + 1):
+        problems.append("banner is not at the top, above the content")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement && document.activeElement.id")
+    if focused != QUICK_EXIT.removeprefix("#"):
+        problems.append(f"first Tab stop is {focused!r}, not the quick exit")
+    return problems
+
+
 def check_no_cookies(context) -> list[str]:
     """The book sets no cookies."""
     return [f"cookie set: {cookie['name']}" for cookie in context.cookies()]
 
 
 def check_page(
-    page, url: str, log: PageLog, screenshot: Path | None = None, chart_wait_ms: int = CHART_WAIT_MS
+    page,
+    url: str,
+    log: PageLog,
+    screenshot: Path | None = None,
+    chart_wait_ms: int = CHART_WAIT_MS,
+    axe_rules: tuple[str, ...] | None = None,
+    banner: bool = False,
 ) -> list[str]:
-    """Open ``url`` in ``page`` and return every problem found (empty list = page is fine)."""
+    """Open ``url`` in ``page`` and return every problem found (empty list = page is fine).
+
+    ``axe_rules`` limits axe to these rules (dark mode: ``COLOUR_RULES``); every WCAG A/AA rule by default.
+    ``banner`` adds :func:`check_banner`, run first, while nothing on the page has had focus.
+    """
     response = page.goto(url, wait_until="load")
     problems = []
     if response is None or not response.ok:
         problems.append(f"HTTP {response.status if response else 'no response'} for {url}")
-    page.wait_for_load_state("networkidle")
+    # "load" has waited for the page's scripts, stylesheets and images; web fonts may still be arriving
+    # and change the layout the width checks measure. (Playwright's "networkidle" adds a fixed 500 ms.)
+    page.evaluate("document.fonts.ready.then(() => true)")
+    lang = "nl" if f"/{DUTCH_EDITION}" in urlsplit(url).path else "en"
+    if banner:
+        problems += check_banner(page, lang)
     problems += check_fits(page)  # the static charts, as a first visit shows them
     problems += check_charts(page, chart_wait_ms)
     problems += [problem for problem in check_fits(page) if problem not in problems]  # the drawn charts
     if (page.viewport_size or {}).get("width", DESKTOP["width"]) < PHONE_LAYOUT_BELOW:
         problems += check_legible(page)
-    problems += check_lang(page, "nl" if f"/{DUTCH_EDITION}" in urlsplit(url).path else "en")
+    problems += check_lang(page, lang)
     problems += check_no_cookies(page.context)
     # Read the log before axe runs: axe fetches @import-ed stylesheets itself and resolves
     # them against the page, not the stylesheet, which logs 404s that readers never see.
     problems += log.problems()
-    problems += check_axe(page)
+    problems += check_axe(page, axe_rules)
     if screenshot is not None:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot), full_page=True)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from book_checks import book_html_dir
 
 from dvregions.localweb import CHROMIUM_ARGS, chromium_path, serve_directory  # noqa: F401 - re-exported for the tests
 
@@ -25,16 +26,6 @@ INSTALL_HINT = (
 def running_in_ci() -> bool:
     """True when the CI environment variable says so (GitHub Actions and most CI set CI=true)."""
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
-
-
-def book_html_dir() -> Path:
-    """Where the built HTML book is read from (``DVREGIONS_BOOK_HTML`` overrides)."""
-    return Path(os.environ.get("DVREGIONS_BOOK_HTML", REPO_ROOT / "_build" / "html")).resolve()
-
-
-def artifacts_dir() -> Path:
-    """Where screenshots go (``DVREGIONS_ARTIFACTS`` overrides; gitignored by default)."""
-    return Path(os.environ.get("DVREGIONS_ARTIFACTS", REPO_ROOT / "artifacts")).resolve()
 
 
 @pytest.fixture(scope="session")
@@ -83,8 +74,11 @@ def fixtures_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def screenshot_dir() -> Path:
-    """Folder for full-page screenshots, created on first use."""
-    path = artifacts_dir() / "screenshots"
+def screenshot_dir(pytestconfig: pytest.Config) -> Path | None:
+    """Folder for full-page screenshots of every page checked, when ``--screenshots DIR`` asks for them."""
+    folder = pytestconfig.getoption("screenshots")
+    if folder is None:
+        return None
+    path = Path(folder).resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 from book_checks import (
+    COLOUR_RULES,
     FIRST_VISIT,
     MODES,
     PHONE_HEIGHT,
     PHONE_WIDTHS,
+    book_html_dir,
     check_page,
     discover_pages,
     is_local,
@@ -23,7 +25,6 @@ from book_checks import (
     redirect_target,
     screenshot_name,
 )
-from conftest import book_html_dir
 
 from dvregions.i18n import EDITIONS
 
@@ -43,11 +44,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("mode", MODES)
 
 
-def test_page(browser, book_dir: Path, book_url: str, screenshot_dir: Path, page_path: str, mode: str) -> None:
-    """The page loads offline, draws its charts, logs no errors and passes axe; a first visit stays in auto mode."""
+def test_page(browser, book_url: str, screenshot_dir: Path | None, page_path: str, mode: str) -> None:
+    """The page loads offline, draws its charts, logs no errors and passes axe (dark mode: its colour rules).
+
+    A first visit also stays in auto mode and shows the help banner on top, its exit the first Tab stop.
+    """
+    shot = screenshot_dir / screenshot_name(page_path, mode) if screenshot_dir else None
     with recorded_context(browser, mode) as (context, log):
         page = new_recorded_page(context, log)
-        problems = check_page(page, book_url + page_path, log, screenshot_dir / screenshot_name(page_path, mode))
+        axe_rules = None if mode == FIRST_VISIT else COLOUR_RULES
+        problems = check_page(page, book_url + page_path, log, shot, axe_rules=axe_rules, banner=mode == FIRST_VISIT)
         if mode == FIRST_VISIT:
             modes = (page.evaluate("document.documentElement.dataset.mode"),
                      page.evaluate("localStorage.getItem('mode')"))
@@ -57,12 +63,12 @@ def test_page(browser, book_dir: Path, book_url: str, screenshot_dir: Path, page
 
 
 @pytest.mark.parametrize("width", PHONE_WIDTHS)
-def test_phone(browser, book_url: str, screenshot_dir: Path, page_path: str, width: int) -> None:
+def test_phone(browser, book_url: str, screenshot_dir: Path | None, page_path: str, width: int) -> None:
     """On a phone every chart fits the column, static and drawn, and every other check still holds."""
     viewport = {"width": width, "height": PHONE_HEIGHT}
+    shot = screenshot_dir / screenshot_name(page_path, f"phone{width}") if screenshot_dir else None
     with recorded_context(browser, "light", viewport=viewport) as (context, log):
         page = new_recorded_page(context, log)
-        shot = screenshot_dir / screenshot_name(page_path, f"phone{width}")
         problems = check_page(page, book_url + page_path, log, shot)
     assert not problems, f"{page_path} (phone, {width} px):\n  " + "\n  ".join(problems)
 
@@ -74,7 +80,7 @@ def test_first_visit_to_the_root(browser, book_dir: Path, book_url: str) -> None
         page = new_recorded_page(context, log)
         page.goto(book_url, wait_until="load")
         page.wait_for_url("**/book/index.html")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("networkidle")  # Chromium asks for a favicon after the load, if it is going to
         problems = log.problems()
     assert not problems, "\n".join(problems)
     assert not [url for url in log.requests if url.endswith("/favicon.ico")]

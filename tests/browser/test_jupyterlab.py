@@ -233,12 +233,9 @@ def chart_output(path: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Screenshot folder (``DVREGIONS_ARTIFACTS`` keeps them, else a temp folder)."""
-    root = os.environ.get("DVREGIONS_ARTIFACTS")
-    path = Path(root) / "screenshots" if root else tmp_path_factory.mktemp("shots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def shots(screenshot_dir: Path | None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where JupyterLab's screenshots go: the ``--screenshots`` folder, else a temporary one."""
+    return screenshot_dir or tmp_path_factory.mktemp("shots")
 
 
 def test_untrusted_notebook_shows_interactive_chart(browser, lab_url, lab_home: Path, shots: Path) -> None:
