@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -74,14 +75,15 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, subpro
 
 
 def tail(done: subprocess.CompletedProcess) -> str:
-    """The last line of a command's output, after the names of any failed tests."""
-    lines = (done.stdout + done.stderr).strip().splitlines()
+    """The names of any failed tests and pytest's summary line (else the last line of output)."""
+    lines = (done.stdout + "\n" + done.stderr).strip().splitlines()
     failed = [line for line in lines if line.startswith(("FAILED ", "ERROR "))]
-    return "; ".join([*failed[:5], lines[-1]] if lines else ["(no output)"])
+    summary = [line for line in lines if re.search(r"\d+ (passed|failed|error)", line)] or lines or ["(no output)"]
+    return "; ".join([*failed[:5], summary[-1].strip("= ")])
 
 
-def bench_tests(work: Path) -> list[tuple]:
-    """The whole ``make test`` in a fresh copy vs one plain sequential execution of every notebook."""
+def bench_tests(work: Path, plain_s: float, plain_note: str) -> list[tuple]:
+    """The whole ``make test`` in a fresh copy vs one plain sequential execution of every notebook (``plain_s``)."""
     copy = fresh_copy(ROOT, work / "test")
     # The repository may hold notebooks not yet re-executed after a package change; a fresh clone of a
     # finished change has none, so bring the copy there first (untimed) and time make test on it.
@@ -92,32 +94,49 @@ def bench_tests(work: Path) -> list[tuple]:
     make = ["make", "--no-print-directory", "test", f"VENV={ROOT / '.venv'}"]
     test_s, done = timed(make, copy, env_for(copy, work / "cache-test"))
     log(f"make test: {test_s:.1f} s, exit {done.returncode}: {tail(done)}")
-    plain = fresh_copy(ROOT, work / "plain")
-    plain_s, ran = timed([PY, "-m", "dvregions", "build", str(plain), "--force", "--no-book", "--jobs", "1", "-q"],
-                         plain, env_for(plain, work / "cache-plain"))
-    log(f"plain sequential execution: {plain_s:.1f} s, exit {ran.returncode}: {tail(ran)}")
-    note = f"make test exit {done.returncode} ({tail(done)})"
+    note = f"make test exit {done.returncode} ({tail(done)}); baseline: {plain_note}"
     return [("make test vs one plain sequential execution", test_s, plain_s, 1.2, note)]
 
 
-def bench_chapters(work: Path, rev: str) -> list[tuple]:
-    """Every chapter, each in a fresh kernel, one after another: this tree vs ``rev``, phase by phase."""
-    profiles = {}
-    for name, copy in (("before", baseline_copy(work / "base", rev)), ("after", fresh_copy(ROOT, work / "ours"))):
-        out = work / f"profile-{name}.json"
-        seconds, done = timed([PY, str(HERE / "profile.py"), str(copy), "--json", str(out)], copy,
-                              env_for(copy, work / f"cache-{name}"))
-        if done.returncode:
-            raise RuntimeError(f"profile of {name} failed:\n{done.stderr[-2000:]}")
-        profiles[name] = json.loads(out.read_text(encoding="utf-8"))
-        log(f"chapters {name} ({rev if name == 'before' else 'this tree'}): {seconds:.1f} s")
+def plain_execution(work: Path) -> tuple[float, str]:
+    """Every chapter of this tree executed once, one after another, each in a fresh kernel, nothing else."""
+    copy = fresh_copy(ROOT, work / "plain")
+    seconds, done = timed([PY, str(HERE / "profile.py"), str(copy)], copy, env_for(copy, work / "cache-plain"))
+    if done.returncode:
+        raise RuntimeError(f"executing the chapters failed:\n{done.stderr[-2000:]}")
+    log(f"plain sequential execution: {seconds:.1f} s")
+    return seconds, "every chapter in a fresh kernel, one after another"
+
+
+def bench_chapters(work: Path, rev: str) -> tuple[list[tuple], float]:
+    """Every chapter, each in a fresh kernel, one after another: this tree vs ``rev``, phase by phase.
+
+    The two trees run side by side, one process each (a chapter run keeps about one core busy: the kernel
+    computes while its client waits), so both see the same machine at the same time, and the part takes
+    as long as the slower tree. Also returns the wall time of this tree's run: a plain sequential
+    execution of every chapter.
+    """
+    copies = {"before": baseline_copy(work / "base", rev), "after": fresh_copy(ROOT, work / "ours")}
+    started = time.perf_counter()
+    running = {name: subprocess.Popen([PY, str(HERE / "profile.py"), str(copy), "--json", str(work / f"{name}.json")],
+                                      cwd=copy, env=env_for(copy, work / f"cache-{name}"), text=True,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+               for name, copy in copies.items()}
+    profiles, walls = {}, {}
+    for name in ("after", "before"):  # this tree finishes first
+        _, stderr = running[name].communicate()
+        walls[name] = time.perf_counter() - started
+        if running[name].returncode:
+            raise RuntimeError(f"profile of {name} failed:\n{stderr[-2000:]}")
+        profiles[name] = json.loads((work / f"{name}.json").read_text(encoding="utf-8"))
+        log(f"chapters {name} ({rev if name == 'before' else 'this tree'}): {walls[name]:.1f} s")
     before, after = (chapter_profile.summed(profiles[name]) for name in ("before", "after"))
     print(f"\nChapter execution by phase, seconds summed over {len(profiles['after'])} notebooks "
           f"(before = {rev}, after = this tree):")
     print(chapter_profile.table(before, after))
     errors = {name: sum(p.get("errors", 0) for p in profile.values()) for name, profile in profiles.items()}
     note = "cells with errors: " + ", ".join(f"{k} {int(v)}" for k, v in errors.items())
-    return [("re-executing all chapters vs before", after["total"], before["total"], 0.5, note)]
+    return [("re-executing all chapters vs before", after["total"], before["total"], 0.5, note)], walls["after"]
 
 
 def bench_national(work: Path) -> list[tuple]:
@@ -266,10 +285,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     rows: list[tuple] = []
     try:
+        plain: tuple[float, str] | None = None
         if "chapters" in parts:
-            rows += bench_chapters(work, args.baseline)
+            chapter_rows, after_s = bench_chapters(work, args.baseline)
+            rows += chapter_rows
+            # This tree's chapter run is itself a plain sequential execution: the test suite's baseline.
+            plain = (after_s, "this tree's chapter run above")
         if "tests" in parts:
-            rows += bench_tests(work)
+            rows += bench_tests(work, *(plain or plain_execution(work)))
         if "phone" in parts:
             rows += bench_phone(work, args.phone_baseline)
         if args.national:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +28,9 @@ MODES = (FIRST_VISIT, "dark")
 """Every page is checked on a first visit (nothing stored: the theme's auto mode, drawn light as the system asks)
 and with dark mode chosen; a stored light mode draws exactly what the first visit draws."""
 COLOUR_RULES = ("color-contrast", "link-in-text-block")
-"""The axe rules whose verdict depends on colours: all that dark mode can change (it swaps the theme's colour
-variables, not the page's structure, which the first visit checks with every rule)."""
+"""The axe rules whose verdict depends on colours. Dark mode swaps the theme's colour variables and nothing else,
+so it runs only these; a phone draws the first visit's light colours in a narrower layout, so it runs every rule
+but these (they are the slowest: contrast is worked out for every piece of text)."""
 # Smallest drawn chart we accept, in CSS pixels: a collapsed or zero-size chart is a broken chart.
 MIN_CHART_SIZE = 40
 CHART_WAIT_MS = 8000
@@ -302,24 +303,22 @@ def check_fits(page) -> list[str]:
 
 
 _AXE_RUN_JS = """
-async (tags) => {
+async ([tags, only, skip]) => {
   // getRules(tags) also lists rules axe marks experimental (e.g. label-content-name-mismatch);
   // naming them in runOnly makes axe run them, as WCAG 2.1 A/AA asks of us.
-  const ids = axe.getRules(tags).map((rule) => rule.ruleId);
+  const ids = only.length ? only : axe.getRules(tags).map((rule) => rule.ruleId).filter((id) => !skip.includes(id));
   return await axe.run(document, {runOnly: {type: 'rule', values: ids}, resultTypes: ['violations']});
 }
 """
 
 
-_AXE_RULES_JS = """
-async (ids) => await axe.run(document, {runOnly: {type: 'rule', values: ids}, resultTypes: ['violations']})
-"""
+def check_axe(page, only: Sequence[str] = (), skip: Sequence[str] = ()) -> list[str]:
+    """axe-core violations of WCAG 2.0/2.1 A and AA with impact serious or critical.
 
-
-def check_axe(page, rules: tuple[str, ...] | None = None) -> list[str]:
-    """axe-core violations of WCAG 2.0/2.1 A and AA with impact serious or critical (only ``rules``, if given)."""
+    Every such rule runs, or ``only`` these rules, or all but those in ``skip``.
+    """
     page.evaluate(_AXE.axe_script)
-    results = page.evaluate(_AXE_RULES_JS, list(rules)) if rules else page.evaluate(_AXE_RUN_JS, AXE_TAGS)
+    results = page.evaluate(_AXE_RUN_JS, [AXE_TAGS, list(only), list(skip)])
     problems = []
     for violation in results["violations"]:
         if violation.get("impact") not in BLOCKING_IMPACTS:
@@ -402,12 +401,13 @@ def check_page(
     log: PageLog,
     screenshot: Path | None = None,
     chart_wait_ms: int = CHART_WAIT_MS,
-    axe_rules: tuple[str, ...] | None = None,
+    axe_only: Sequence[str] = (),
+    axe_skip: Sequence[str] = (),
     banner: bool = False,
 ) -> list[str]:
     """Open ``url`` in ``page`` and return every problem found (empty list = page is fine).
 
-    ``axe_rules`` limits axe to these rules (dark mode: ``COLOUR_RULES``); every WCAG A/AA rule by default.
+    axe runs every WCAG A/AA rule, or ``axe_only`` these, or all but ``axe_skip`` (see :func:`check_axe`).
     ``banner`` adds :func:`check_banner`, run first, while nothing on the page has had focus.
     """
     response = page.goto(url, wait_until="load")
@@ -430,7 +430,7 @@ def check_page(
     # Read the log before axe runs: axe fetches @import-ed stylesheets itself and resolves
     # them against the page, not the stylesheet, which logs 404s that readers never see.
     problems += log.problems()
-    problems += check_axe(page, axe_rules)
+    problems += check_axe(page, axe_only, axe_skip)
     if screenshot is not None:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot), full_page=True)
