@@ -1,6 +1,6 @@
 """``make bench``: the three speed ratios of the book, measured side by side in one run.
 
-    python benchmarks/run.py                 # about 4-5 minutes on 2 cores
+    python benchmarks/run.py                 # tests + chapters: under 5 minutes on 2 cores
     python benchmarks/run.py --national      # also load + charts on synthetic national data (1x, 10x, 100x)
     python benchmarks/run.py --only tests    # one part: tests, chapters, phone
     python benchmarks/run.py --only phone    # first visit on a slow phone: this tree vs main (about 3 minutes)
