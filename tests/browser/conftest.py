@@ -15,7 +15,6 @@ from book_checks import book_html_dir
 
 from dvregions.localweb import CHROMIUM_ARGS, chromium_path, serve_directory  # noqa: F401 - re-exported for the tests
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 INSTALL_HINT = (
     "Chromium is needed for the browser tests. On Debian/Ubuntu run "
