@@ -59,9 +59,12 @@ def spec_script_json(spec: dict[str, Any]) -> str:
 
 
 def figure_open_html(payload: dict[str, Any]) -> str:
-    """Start of the chart figure: focusable container, and the opening of the view that holds the static image."""
+    """Start of the chart figure: a focusable container named by the chart's title and description.
+
+    It opens the view that holds the static image.
+    """
     chart_id = html.escape(payload["id"], quote=True)
-    label = html.escape(payload["description"], quote=True)
+    label = html.escape(chart_render.accessible_name(payload["spec"]), quote=True)
     return f'<figure class="dv-chart" id="{chart_id}" tabindex="0" aria-label="{label}"><div class="dv-chart-view">'
 
 

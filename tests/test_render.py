@@ -256,6 +256,16 @@ def test_missing_description_falls_back_to_the_title() -> None:
     assert render.description_of({"mark": "bar"}) == "Chart without a description"
 
 
+def test_accessible_name_is_the_title_then_the_description() -> None:
+    lines = {"title": {"text": ["Zeeland: fewer orders", "in 2017"]}, "description": "Bar chart.", "mark": "bar"}
+    assert render.accessible_name(lines) == "Zeeland: fewer orders in 2017. Bar chart."
+    asked = {"title": "Fewer orders?", "description": "Bar chart.", "mark": "bar"}
+    assert render.accessible_name(asked) == "Fewer orders? Bar chart."
+    # Without a description the title is the description: said once.
+    assert render.accessible_name({"title": "Reports", "mark": "bar"}) == "Chart: Reports"
+    assert render.accessible_name({"description": "Bar chart.", "mark": "bar"}) == "Bar chart."
+
+
 # --- the myst-nb mime renderer ------------------------------------------------------------
 
 
@@ -299,7 +309,9 @@ def test_mime_renderer_writes_the_chart_figure() -> None:
     (container,) = sphinx_ext.ChartMimeRenderer.handle_mime(fake, mime_data(payload), False)
     html_text = raw_html(container)
     assert html_text.startswith(f'<figure class="dv-chart" id="{payload["id"]}" tabindex="0" aria-label="')
-    assert "aria-label=\"Bar chart: reports per region, &quot;B&quot; highest &lt;of three&gt; &amp; rising.\"" in html_text
+    # Named by the title (the finding, drawn only inside the image), then the description.
+    assert ("aria-label=\"Reports. Bar chart: reports per region, &quot;B&quot; highest &lt;of three&gt; "
+            "&amp; rising.\"") in html_text
     script = re.search(r'<script type="application/json" class="dv-chart-spec">(.*?)</script>', html_text, re.S)
     assert script is not None and json.loads(script.group(1)) == payload["spec"]
     assert html_text.endswith("</figure>")

@@ -82,6 +82,12 @@
         Array.prototype.forEach.call(view.querySelectorAll("img.dv-chart-static"), function (img) {
           img.remove();
         });
+        // The figure's label already gives the chart's title and description, as the still image's alt
+        // text did; Vega would add a label per mark naming data fields, hundreds on some pages.
+        var svg = live.querySelector("svg");
+        if (svg) {
+          svg.setAttribute("aria-hidden", "true");
+        }
         live.hidden = false;
         figure.dataset.dvState = "drawn";
       },

@@ -105,19 +105,37 @@ def chart_id(spec: dict[str, Any]) -> str:
     return ID_PREFIX + digest[:ID_HEX_DIGITS]
 
 
-def description_of(spec: dict[str, Any]) -> str:
-    """The text alternative: the spec's description, else its title, else a generic label (current language)."""
-    description = spec.get("description")
-    if isinstance(description, str) and description.strip():
-        return description.strip()
+def title_of(spec: dict[str, Any]) -> str:
+    """The chart's title on one line (a title of several lines joined by spaces), or ``""``."""
     title = spec.get("title")
     if isinstance(title, dict):
         title = title.get("text")
     if isinstance(title, list):
         title = " ".join(str(part) for part in title)
-    if isinstance(title, str) and title.strip():
-        return _("Chart: {title}").format(title=title.strip())
+    return title.strip() if isinstance(title, str) else ""
+
+
+def description_of(spec: dict[str, Any]) -> str:
+    """The text alternative: the spec's description, else its title, else a generic label (current language)."""
+    description = spec.get("description")
+    if isinstance(description, str) and description.strip():
+        return description.strip()
+    title = title_of(spec)
+    if title:
+        return _("Chart: {title}").format(title=title)
     return _("Chart without a description")
+
+
+def accessible_name(spec: dict[str, Any]) -> str:
+    """What a screen reader announces for a chart: its title, which states the finding, then its description.
+
+    The title is drawn inside the image, so without this a reader who cannot see it would get the
+    numbers but not the finding.
+    """
+    title, description = title_of(spec), description_of(spec)
+    if not title or title in description:
+        return description
+    return f"{title}{'' if title[-1] in '.?!:' else '.'} {description}"
 
 
 # Per-mark ARIA attributes repeat every tooltip field; inside an <img> nobody can read them

@@ -297,6 +297,30 @@ def check_legible(page) -> list[str]:
     return page.evaluate(_LEGIBLE_JS, MIN_PHONE_SCALE)
 
 
+_CHART_NAMES_JS = """
+() => Array.from(document.querySelectorAll('figure.dv-chart')).flatMap((figure, index) => {
+  const name = figure.id || `chart #${index + 1}`;
+  const problems = [];
+  const caption = figure.querySelector(':scope > figcaption');
+  if (!(figure.getAttribute('aria-label') || '').trim() && !(caption && caption.textContent.trim())) {
+    problems.push(`${name} has no accessible name (aria-label or caption)`);
+  }
+  for (const svg of figure.querySelectorAll('.vega-embed svg')) {
+    const marks = svg.querySelectorAll('[aria-label]').length;
+    if (svg.getAttribute('aria-hidden') !== 'true' && marks) {
+      problems.push(`${name}: the drawn chart reads out ${marks} labels of its own, besides the figure's name`);
+    }
+  }
+  return problems;
+})
+"""
+
+
+def check_chart_names(page) -> list[str]:
+    """Every chart is named (title and description) once: a drawn chart hides Vega's per-mark labels."""
+    return page.evaluate(_CHART_NAMES_JS)
+
+
 def check_fits(page) -> list[str]:
     """No chart (static image or drawn SVG) is wider than its column, and the page does not scroll sideways."""
     return page.evaluate(_FITS_JS)
@@ -423,6 +447,7 @@ def check_page(
     problems += check_fits(page)  # the static charts, as a first visit shows them
     problems += check_charts(page, chart_wait_ms)
     problems += [problem for problem in check_fits(page) if problem not in problems]  # the drawn charts
+    problems += check_chart_names(page)
     if (page.viewport_size or {}).get("width", DESKTOP["width"]) < PHONE_LAYOUT_BELOW:
         problems += check_legible(page)
     problems += check_lang(page, lang)

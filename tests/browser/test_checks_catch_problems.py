@@ -48,6 +48,13 @@ def test_low_contrast_is_reported(browser, fixtures_url: str) -> None:
     assert not any(p.startswith("axe color-contrast") for p in skipped), skipped
 
 
+def test_chart_names_are_checked(browser, fixtures_url: str) -> None:
+    """A drawn chart that reads out its marks one by one, and a chart without a name, are both named."""
+    problems = problems_for(browser, fixtures_url, "chatty-chart.html")
+    assert "chatty: the drawn chart reads out 2 labels of its own, besides the figure's name" in problems, problems
+    assert "nameless has no accessible name (aria-label or caption)" in problems, problems
+
+
 def test_script_errors_are_reported(browser, fixtures_url: str) -> None:
     """An uncaught exception and a console.error both make the page fail."""
     problems = problems_for(browser, fixtures_url, "script-error.html")
