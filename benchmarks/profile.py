@@ -5,7 +5,8 @@
 Run with ``PYTHONPATH=ROOT`` so kernels import ROOT's package. Phases per notebook:
 kernel start (launch until ready), imports (the notebook's own import statements), data
 (``dvregions.data.load``: validation and reading), charts (Altair's ``_repr_mimebundle_``:
-spec, spec validation and the static SVG) and the rest of the cells. Nothing is written.
+spec, spec validation and the static SVG), the rest of the cells, and kernel stop (as the
+tree's build stops it). Nothing is written.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-PHASES = ("kernel start", "imports", "data", "charts", "other cells")
+PHASES = ("kernel start", "imports", "data", "charts", "other cells", "kernel stop")
 
 # Run in the kernel after the notebook's imports and before its cells: time data.load and chart output.
 INSTRUMENT = """
@@ -65,13 +66,25 @@ def _run(client, source: str) -> str:
     return "".join(out.get("text", "") for out in cell.outputs if out.get("output_type") == "stream")
 
 
-def profile_notebook(path: Path) -> dict[str, float]:
-    """Seconds per phase for one notebook, executed as the build does (fresh kernel, its folder as cwd)."""
+def kernel_shutdown() -> str:
+    """How the profiled tree's build stops a kernel: its ``KERNEL_SHUTDOWN``; trees without one shut down gracefully."""
+    try:
+        from dvregions.build import KERNEL_SHUTDOWN
+    except ImportError:
+        return "graceful"
+    return KERNEL_SHUTDOWN
+
+
+def profile_notebook(path: Path, shutdown: str = "graceful") -> dict[str, float]:
+    """Seconds per phase for one notebook, executed as the build does (fresh kernel, its folder as cwd).
+
+    ``shutdown`` is how the kernel is stopped at the end ("kernel stop").
+    """
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, kernel_name="python3", timeout=600, allow_errors=True,
+    client = NotebookClient(nb, kernel_name="python3", timeout=600, allow_errors=True, shutdown_kernel=shutdown,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     with client.setup_kernel():
@@ -84,15 +97,18 @@ def profile_notebook(path: Path) -> dict[str, float]:
                 client.execute_cell(cell, index)
         cells = time.perf_counter() - cells_start
         phases = json.loads(_run(client, "import json\nprint(json.dumps(_dv_phase))"))
-    total = time.perf_counter() - start
+        stopping = time.perf_counter()
+    end = time.perf_counter()
+    total = end - start
     errors = sum(out.get("output_type") == "error" for cell in nb.cells for out in cell.get("outputs", []))
     return {"kernel start": kernel, "imports": imports, "data": phases["data"], "charts": phases["charts"],
-            "other cells": cells - phases["data"] - phases["charts"], "total": total,
+            "other cells": cells - phases["data"] - phases["charts"], "kernel stop": end - stopping, "total": total,
             "errors": errors}
 
 
 def profile_all(root: Path) -> dict[str, dict[str, float]]:
-    return {path.name: profile_notebook(path) for path in sorted((root / "notebooks").glob("*.ipynb"))}
+    shutdown = kernel_shutdown()
+    return {path.name: profile_notebook(path, shutdown) for path in sorted((root / "notebooks").glob("*.ipynb"))}
 
 
 def table(before: dict[str, float] | None, after: dict[str, float]) -> str:
