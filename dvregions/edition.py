@@ -1,7 +1,9 @@
 """The Dutch edition: the same notebooks, run in Dutch, with the prose from the catalogs.
 
 ``python -m dvregions build`` builds the English book into ``_build/html`` and then calls
-:func:`build_edition` for Dutch, into ``_build/html/nl``:
+:func:`build_edition` for Dutch, into ``_build/html/nl``. When the catalogs are complete
+(:func:`can_run_early`), step 2 runs while Sphinx builds the English book, on the cores Sphinx
+leaves idle.
 
 1. :func:`dvregions.translations.problems` must find nothing: a missing or out-of-date
    translation stops the build with the list of messages to translate.
@@ -158,8 +160,21 @@ def _translated_notebook(executed: Path, table: dict[str, str]) -> str:
     return build.notebook_text(nb)
 
 
-def build_edition(root: Path, jobs: int, timeout: int, quiet: bool = False) -> int:
-    """Check the catalogs, execute what changed in Dutch, stage and build ``_build/html/nl``."""
+def can_run_early(root: Path) -> bool:
+    """True when the Dutch chapters may run while the English book is built: the catalogs are complete.
+
+    With a problem in the catalogs the English book is built first and :func:`build_edition` then
+    stops with the list, as it always has.
+    """
+    return (root / "locales" / LANG).is_dir() and not translations.problems(root, LANG)
+
+
+def build_edition(root: Path, jobs: int, timeout: int, quiet: bool = False, runs: int | None = None) -> int:
+    """Check the catalogs, execute what changed in Dutch, stage and build ``_build/html/nl``.
+
+    ``runs`` is the exit code of :func:`execute_stale` when the caller has run it already (beside
+    the English build); the chapters are then not looked at again.
+    """
     root = Path(root).resolve()
     if not (root / "locales" / LANG).is_dir():
         print(f"no locales/{LANG}: one edition only", flush=True)
@@ -172,7 +187,7 @@ def build_edition(root: Path, jobs: int, timeout: int, quiet: bool = False) -> i
               "See locales/README.md: run `python -m dvregions translations update`, translate, and build again.",
               file=sys.stderr)
         return 1
-    status = execute_stale(root, jobs, timeout)
+    status = execute_stale(root, jobs, timeout) if runs is None else runs
     if status:
         return status
     src = stage(root)

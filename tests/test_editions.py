@@ -186,3 +186,15 @@ def test_a_moved_code_line_does_not_rerun_the_dutch_chapters(tmp_path) -> None:
     catalog.write_text(catalog.read_text(encoding="utf-8").replace('msgstr "niet vermeld"', 'msgstr "onbekend"'),
                        encoding="utf-8")
     assert edition.fingerprint(english, tmp_path) != before
+
+
+def test_dutch_chapters_run_beside_the_english_build_only_with_complete_catalogs(monkeypatch, tmp_path: Path) -> None:
+    """With a catalog problem the English book is built first and the Dutch build then stops with the list."""
+    from dvregions import translations
+
+    monkeypatch.setattr(translations, "problems", lambda root, lang: [])
+    assert edition.can_run_early(ROOT)
+    assert not edition.can_run_early(tmp_path), "a tree without Dutch catalogs has no Dutch chapters to run"
+    missing = translations.TranslationProblem("locales/nl/dvregions.po", "Orders imposed", "not translated")
+    monkeypatch.setattr(translations, "problems", lambda root, lang: [missing])
+    assert not edition.can_run_early(ROOT)
