@@ -35,7 +35,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -332,7 +332,8 @@ waits about 0.3 s a chapter for the kernel's own clean-up, and the kernel keeps 
 reads (the data log is written and closed line by line while the cells run)."""
 
 
-def _execute_in_fresh_kernel(nb, cwd: Path, timeout: int) -> None:
+def _execute_in_fresh_kernel(nb, cwd: Path, timeout: int, env: dict[str, str] | None = None) -> None:
+    """Run every cell of ``nb`` in a new kernel started in ``cwd`` (with ``env``, else this process's environment)."""
     from nbclient import NotebookClient
 
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
@@ -340,7 +341,7 @@ def _execute_in_fresh_kernel(nb, cwd: Path, timeout: int) -> None:
                                 allow_errors=False, shutdown_kernel=KERNEL_SHUTDOWN,
                                 resources={"metadata": {"path": str(cwd)}})
         try:
-            client.execute()
+            client.execute(**({"env": env} if env is not None else {}))
             return
         except RuntimeError as error:
             if KERNEL_START_FAILURE not in str(error) or attempt == KERNEL_START_ATTEMPTS:
@@ -356,29 +357,57 @@ def execute_notebooks(
     quiet: bool = False,
 ) -> list[ExecutionResult]:
     """Execute notebooks in parallel processes (at most ``jobs``), printing progress."""
+    root = Path(root).resolve()
+    package_globs = tuple(package_globs)
+    return run_notebooks(execute_notebook, [(path, root, package_globs, timeout, quiet) for path in paths],
+                         jobs, "done")
+
+
+def run_notebooks(run: Callable[..., ExecutionResult], calls: Sequence[tuple], jobs: int | None, label: str,
+                  isolated: bool = False) -> list[ExecutionResult]:
+    """``run(*arguments)`` for each tuple of ``calls``, in at most ``jobs`` processes, a progress line each.
+
+    Parameters
+    ----------
+    run : callable
+        A module-level function (it is sent to another process) that executes one notebook.
+    calls : sequence of tuple
+        The arguments of each call.
+    jobs : int or None
+        Processes at most (default: the cores).
+    label : str
+        Start of each progress line: ``[label 3/14] 03_zeeland.ipynb updated in 2.1 s (11 left)``.
+    isolated : bool
+        Run in other processes even one at a time (else ``jobs=1`` runs here): needed when this process
+        does other work meanwhile, as Sphinx building the English book in another thread (two threads
+        importing jupyter_client at once can fail).
+
+    Returns
+    -------
+    list of ExecutionResult
+        In the order the calls finished.
+    """
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from multiprocessing import get_context
 
-    root = Path(root).resolve()
-    package_globs = tuple(package_globs)
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths)))
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(calls)))
     results: list[ExecutionResult] = []
 
     def report(result: ExecutionResult) -> None:
         results.append(result)
         # one line per notebook even when quiet: the benchmark and CI logs read these
-        left = len(paths) - len(results)
+        left = len(calls) - len(results)
         state = "FAILED" if result.error else ("updated" if result.written else "unchanged")
-        print(f"[done {len(results)}/{len(paths)}] {result.rel} {state} in {result.seconds:.1f} s ({left} left)",
+        print(f"[{label} {len(results)}/{len(calls)}] {result.rel} {state} in {result.seconds:.1f} s ({left} left)",
               flush=True)
 
-    if jobs == 1:
-        for path in paths:
-            report(execute_notebook(path, root, package_globs, timeout, quiet))
+    if jobs == 1 and not isolated:
+        for arguments in calls:
+            report(run(*arguments))
         return results
     # spawn: a clean interpreter per worker, whatever state the parent has.
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(execute_notebook, path, root, package_globs, timeout, quiet) for path in paths]
+        futures = [pool.submit(run, *arguments) for arguments in calls]
         for future in as_completed(futures):
             report(future.result())
     return results

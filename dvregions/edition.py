@@ -61,9 +61,10 @@ def execute_in_language(source: Path, target: Path, lang: str, key: str, timeout
     start = time.perf_counter()
     rel = source.name
     nb = nbformat.read(source, as_version=4)
-    os.environ[i18n.LANGUAGE_ENV] = lang  # the kernel inherits this worker's environment
+    # The language goes to the kernel alone: this process may be the one building the English book.
+    env = {**os.environ, i18n.LANGUAGE_ENV: lang}
     try:
-        build._execute_in_fresh_kernel(nb, source.parent, timeout)
+        build._execute_in_fresh_kernel(nb, source.parent, timeout, env)
     except Exception as exc:  # noqa: BLE001 - any failure must fail the build, with its text
         return build.ExecutionResult(rel, time.perf_counter() - start, error=f"{type(exc).__name__}: {exc}")
     build.renumber_execution_counts(nb)
@@ -75,9 +76,6 @@ def execute_in_language(source: Path, target: Path, lang: str, key: str, timeout
 
 def execute_stale(root: Path, jobs: int, timeout: int) -> int:
     """Execute in Dutch every notebook whose Dutch outputs are missing or out of date; return an exit code."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from multiprocessing import get_context
-
     todo = []
     for source in build.find_notebooks(root):
         english = json.loads(source.read_text(encoding="utf-8"))
@@ -85,22 +83,13 @@ def execute_stale(root: Path, jobs: int, timeout: int) -> int:
         target = root / STAGE / "executed" / source.name
         stored = json.loads(target.read_text(encoding="utf-8")) if target.is_file() else {}
         if stored.get("metadata", {}).get(build.METADATA_KEY, {}).get(f"{LANG}_inputs") != key:
-            todo.append((source, target, key))
+            todo.append((source, target, LANG, key, timeout))
     if not todo:
         print("Dutch edition: all notebooks up to date", flush=True)
         return 0
     started = time.perf_counter()
-    failed = []
-    jobs = max(1, min(jobs, len(todo)))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(execute_in_language, source, target, LANG, key, timeout)
-                   for source, target, key in todo]
-        for done, future in enumerate(as_completed(futures), start=1):
-            result = future.result()
-            state = "FAILED" if result.error else ("updated" if result.written else "unchanged")
-            print(f"[nl {done}/{len(todo)}] {result.rel} {state} in {result.seconds:.1f} s", flush=True)
-            if result.error:
-                failed.append(result)
+    results = build.run_notebooks(execute_in_language, todo, jobs, LANG, isolated=True)
+    failed = [result for result in results if result.error]
     print(f"Dutch edition: executed {len(todo)} notebooks in {time.perf_counter() - started:.1f} s", flush=True)
     for result in failed:
         print(f"\nnotebook failed in Dutch: {result.rel}\n{result.error}", file=sys.stderr)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -198,3 +199,21 @@ def test_dutch_chapters_run_beside_the_english_build_only_with_complete_catalogs
     missing = translations.TranslationProblem("locales/nl/dvregions.po", "Orders imposed", "not translated")
     monkeypatch.setattr(translations, "problems", lambda root, lang: [missing])
     assert not edition.can_run_early(ROOT)
+
+
+def test_a_dutch_run_gives_the_language_to_its_kernel_only(monkeypatch, tmp_path: Path) -> None:
+    """The English book may be building in the same process, so the process's own language stays as it was."""
+    import nbformat
+
+    from dvregions import build
+
+    source = tmp_path / "chapter.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), source)
+    seen = {}
+    monkeypatch.setattr(build, "_execute_in_fresh_kernel",
+                        lambda nb, cwd, timeout, env=None: seen.update(env=env))
+    monkeypatch.delenv(i18n.LANGUAGE_ENV, raising=False)
+    result = edition.execute_in_language(source, tmp_path / "out" / "chapter.ipynb", "nl", "key", 5)
+    assert result.error is None
+    assert seen["env"][i18n.LANGUAGE_ENV] == "nl"
+    assert i18n.LANGUAGE_ENV not in os.environ
