@@ -15,11 +15,24 @@ Three rules hold throughout:
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import pandas as pd
 
 from dvregions import i18n
 from dvregions.i18n import _
-from dvregions.stats import holm, poisson_rate_interval, poisson_ratio_interval, poisson_ratio_p_value
+from dvregions.stats import (
+    between_unit_variance,
+    chi_square_p_value,
+    holm,
+    normal_quantile,
+    poisson_deviance,
+    poisson_quantile_limit,
+    poisson_rate_interval,
+    poisson_ratio_interval,
+    poisson_ratio_p_value,
+)
 
 MEASURES = ["procedures_started", "orders_imposed", "violations"]
 """The measures of ``restraining_orders.csv``, in the order of the path from procedure to violation."""
@@ -362,3 +375,212 @@ def describe(orders: pd.DataFrame) -> str:
             else:
                 parts.append(_("{measure}: {values}.").format(measure=labels[measure], values=values))
     return " ".join(parts)
+
+
+PER_INHABITANTS = 10_000
+"""Rates per inhabitant are given per this many inhabitants."""
+FUNNEL_LIMITS = (0.95, 0.998)
+"""The two-sided coverage of a funnel plot's inner and outer limits (about 2 and 3 standard errors)."""
+
+
+def populations(populations: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """Every sourced population, with each group of municipalities given the sum of its members.
+
+    A ``municipality_group`` names all its members (West Veluwe Vallei's five), so its population
+    on a date is derived as their sum when every member has one on that date; it is never typed.
+    Regions and other wholes whose membership the data does not list get no population. Columns:
+    those of ``populations.csv`` plus ``year`` (of the reference date) and ``derived`` (True for a sum).
+    """
+    table = populations.assign(derived=False)
+    members = areas[areas["part_of"].isin(areas.loc[areas["area_level"] == "municipality_group", "area"])]
+    rows = []
+    for group, names in members.groupby("part_of")["area"]:
+        counted = table[table["area"].isin(names)]
+        for date, on_date in counted.groupby("reference_date"):
+            if set(on_date["area"]) == set(names) and not ((table["area"] == group)
+                                                           & (table["reference_date"] == date)).any():
+                first = on_date.iloc[0]
+                rows.append({**first.to_dict(), "area": group, "population": int(on_date["population"].sum()),
+                             "cbs_code": pd.NA, "note": pd.NA, "derived": True})
+    if rows:
+        table = pd.concat([table, pd.DataFrame(rows).astype(table.dtypes.to_dict())], ignore_index=True)
+    return table.assign(year=table["reference_date"].str.slice(0, 4).astype(int))
+
+
+def population_rates(orders: pd.DataFrame, populations_table: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Orders imposed per :data:`PER_INHABITANTS` inhabitants, with exact Poisson intervals.
+
+    A year's rate rests on the latest population counted on or before 1 January of that year
+    (``populations_table`` is :func:`populations`); an area without one gets no row. The 1 January
+    population stands in for the person-years of the year, the usual approximation. Columns:
+    ``region_id``, ``area``, ``area_level``, ``year``, ``orders_imposed``, ``population``,
+    ``reference_date``, ``derived``, ``rate``, ``rate_low``, ``rate_high``, ``note`` and ``level_label``.
+    """
+    imposed = orders[orders["measure"] == "orders_imposed"]
+    rows = []
+    for row in imposed.itertuples(index=False):
+        counted = populations_table[(populations_table["area"] == row.area)
+                                    & (populations_table["year"] <= row.year)]
+        if counted.empty:
+            continue
+        base = counted.sort_values("reference_date").iloc[-1]
+        low, high = poisson_rate_interval(int(row.value), float(base["population"]) / PER_INHABITANTS, confidence)
+        rows.append({"region_id": row.region_id, "area": row.area, "area_level": row.area_level, "year": int(row.year),
+                     "orders_imposed": int(row.value), "population": int(base["population"]),
+                     "reference_date": base["reference_date"], "derived": bool(base["derived"]),
+                     "rate": PER_INHABITANTS * int(row.value) / int(base["population"]), "rate_low": low,
+                     "rate_high": high, "note": base["note"]})
+    table = pd.DataFrame(rows, columns=["region_id", "area", "area_level", "year", "orders_imposed", "population",
+                                        "reference_date", "derived", "rate", "rate_low", "rate_high", "note"])
+    return table.assign(level_label=table["area_level"].map(level_labels()))
+
+
+def funnel_areas(rates: pd.DataFrame, areas: pd.DataFrame) -> list[str]:
+    """The areas of a funnel plot: those with a rate, less any that lies inside another area with a rate.
+
+    ``rates`` is one year of :func:`population_rates`. Where a region's whole has no population
+    (regio Leiden), the municipality inside it (Leiden) is the widest area that can be shown.
+    """
+    parent = {a: p for a, p in zip(areas["area"], areas["part_of"]) if isinstance(p, str) and p}
+    shown = set(rates["area"])
+    return [area for area in rates["area"] if not shown & set(_ancestors(area, parent))]
+
+
+def _ancestors(area: str, parent: dict[str, str]) -> list[str]:
+    chain, seen = [], {area}
+    while (area := parent.get(area)) is not None and area not in seen:
+        chain.append(area)
+        seen.add(area)
+    return chain
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """A funnel plot's numbers for one year (:func:`funnel`).
+
+    ``points`` has one row per area (its rate, ``expected`` count, ``z`` score and ``position``
+    against the plain and the widened limits); ``limits`` has the curves to draw, one row per
+    population on a grid and ``limit`` (a :data:`FUNNEL_LIMITS` coverage) and ``kind``
+    (``poisson``: chance alone; ``widened``: with the between-area variance).
+    """
+
+    year: int
+    pooled: float
+    chi_square: float
+    degrees_of_freedom: int
+    p_value: float
+    dispersion: float
+    tau: float
+    points: pd.DataFrame
+    limits: pd.DataFrame
+
+    @property
+    def variation(self) -> float:
+        """Between-area standard deviation as a share of the pooled rate (coefficient of variation)."""
+        return self.tau / self.pooled
+
+
+def funnel(rates: pd.DataFrame, areas: pd.DataFrame, year: int, grid: int = 60) -> Funnel:
+    """Funnel plot of orders imposed per inhabitant in one year (Spiegelhalter 2005).
+
+    The target is the pooled rate of the areas shown (:func:`funnel_areas`): their orders over their
+    population. The plain limits are exact Poisson quantiles of the count expected at each
+    population, interpolated between whole counts (:func:`dvregions.stats.poisson_quantile_limit`).
+    Overdispersion is measured by the mean squared z-score (``dispersion``; Pearson's ``chi_square``
+    on ``degrees_of_freedom``), and the widened limits add the additive between-area variance
+    ``tau**2`` (:func:`dvregions.stats.between_unit_variance`) to the Poisson variance:
+    ``pooled +- z * sqrt(pooled / population + tau**2)``. No limit is adjusted for the number of areas.
+    Rates and ``tau`` are per :data:`PER_INHABITANTS` inhabitants.
+    """
+    of_year = rates[rates["year"] == year]
+    points = of_year[of_year["area"].isin(funnel_areas(of_year, areas))].copy()
+    scale = PER_INHABITANTS
+    pooled = scale * points["orders_imposed"].sum() / points["population"].sum()
+    points["expected"] = pooled * points["population"] / scale
+    points["z"] = (points["orders_imposed"] - points["expected"]) / points["expected"] ** 0.5
+    weights = (points["population"] / scale / pooled).tolist()
+    tau = between_unit_variance(points["z"].tolist(), weights) ** 0.5
+    chi_square = float((points["z"] ** 2).sum())
+    degrees = len(points) - 1
+    limits = _funnel_limits(pooled, tau, points["population"].min(), points["population"].max(), grid)
+    points["position"] = [_funnel_position(rate, population, pooled, tau, "poisson")
+                          for rate, population in zip(points["rate"], points["population"])]
+    points["position_widened"] = [_funnel_position(rate, population, pooled, tau, "widened")
+                                  for rate, population in zip(points["rate"], points["population"])]
+    return Funnel(year=int(year), pooled=float(pooled), chi_square=chi_square, degrees_of_freedom=degrees,
+                  p_value=chi_square_p_value(chi_square, degrees), dispersion=chi_square / len(points),
+                  tau=float(tau), points=points.reset_index(drop=True), limits=limits)
+
+
+def _limit_band(pooled: float, tau: float, population: float, coverage: float, kind: str) -> tuple[float, float]:
+    """The low and high rate limits at a population, per :data:`PER_INHABITANTS` inhabitants."""
+    tail = (1 - coverage) / 2
+    if kind == "poisson":
+        expected = pooled * population / PER_INHABITANTS
+        scale = PER_INHABITANTS / population
+        return (max(0.0, poisson_quantile_limit(expected, tail) * scale),
+                poisson_quantile_limit(expected, 1 - tail) * scale)
+    spread = normal_quantile(1 - tail) * (pooled * PER_INHABITANTS / population + tau * tau) ** 0.5
+    return max(0.0, pooled - spread), pooled + spread
+
+
+def _funnel_limits(pooled: float, tau: float, smallest: float, largest: float, grid: int) -> pd.DataFrame:
+    """The limit curves on a logarithmic grid of populations a little wider than the areas shown."""
+    low, high = math.log(smallest * 0.8), math.log(largest * 1.1)
+    sizes = [math.exp(low + (high - low) * step / (grid - 1)) for step in range(grid)]
+    rows = [{"population": size, "limit": coverage, "kind": kind, "low": band[0], "high": band[1]}
+            for kind in ("poisson", "widened") for coverage in FUNNEL_LIMITS for size in sizes
+            for band in [_limit_band(pooled, tau, size, coverage, kind)]]
+    return pd.DataFrame(rows)
+
+
+def _funnel_position(rate: float, population: float, pooled: float, tau: float, kind: str) -> str:
+    """Where a point lies: ``within`` the inner limits, ``above``/``below`` them, or beyond the outer ones."""
+    inner = _limit_band(pooled, tau, population, FUNNEL_LIMITS[0], kind)
+    outer = _limit_band(pooled, tau, population, FUNNEL_LIMITS[1], kind)
+    if rate > outer[1]:
+        return "far_above"
+    if rate < outer[0]:
+        return "far_below"
+    if rate > inner[1]:
+        return "above"
+    if rate < inner[0]:
+        return "below"
+    return "within"
+
+
+def violation_rate_differences(orders: pd.DataFrame, areas: pd.DataFrame,
+                               confidence: float = 0.95) -> pd.DataFrame:
+    """Whether violations per order imposed differ between non-overlapping areas, one test a year.
+
+    For each year, the areas of :func:`non_overlapping_areas` that state both figures are compared
+    in a Poisson model with the orders imposed as exposure: one common rate against one rate per
+    area, by the deviance (likelihood-ratio) statistic on ``areas - 1`` degrees of freedom
+    (:func:`dvregions.stats.poisson_deviance`). The tests of all years form one family, adjusted
+    with Holm's method. Columns: ``year``, ``areas`` (names), ``n_areas``, ``violations``,
+    ``orders_imposed``, ``pooled`` (violations per order), ``deviance``, ``degrees_of_freedom``,
+    ``p_value``, ``p_holm``, ``beyond_chance`` and ``implied`` (areas whose figure rests on a reading).
+    """
+    table = _violations_and_orders(orders)
+    columns = ["year", "areas", "n_areas", "violations", "orders_imposed", "pooled", "deviance",
+               "degrees_of_freedom", "p_value", "p_holm", "beyond_chance", "implied"]
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    kept = table[table["area"].isin(non_overlapping_areas(orders, areas))]
+    implied = orders[(orders["measure"] == "violations") & (orders["basis"] == "implied")]
+    rows = []
+    for year, of_year in kept.groupby("year"):
+        if len(of_year) < 2:
+            continue
+        counts, exposures = of_year["violations"].astype(int).tolist(), of_year["orders_imposed"].astype(int).tolist()
+        deviance = poisson_deviance(counts, exposures)
+        rows.append({"year": int(year), "areas": of_year["area"].tolist(), "n_areas": len(of_year),
+                     "violations": sum(counts), "orders_imposed": sum(exposures),
+                     "pooled": sum(counts) / sum(exposures), "deviance": deviance,
+                     "degrees_of_freedom": len(of_year) - 1,
+                     "p_value": chi_square_p_value(deviance, len(of_year) - 1),
+                     "implied": sorted(set(implied.loc[implied["year"] == year, "area"]) & set(of_year["area"]))})
+    result = pd.DataFrame(rows, columns=[c for c in columns if c not in ("p_holm", "beyond_chance")])
+    result["p_holm"] = holm(result["p_value"].tolist())
+    result["beyond_chance"] = result["p_holm"] < 1 - confidence
+    return result[columns]

@@ -40,6 +40,7 @@ TRANSLATED_COLUMNS: dict[str, tuple[str, ...]] = {
     "themes": ("label", "description"),
     "initiatives": ("description",),
     "restraining_orders": ("note",),
+    "populations": ("note",),
     "convention_articles": ("title", "summary", "chapter_title"),
     "theme_articles": ("rationale",),
     "themes_without_article": ("other_instrument_title", "note", "source"),

@@ -131,3 +131,74 @@ def holm(p_values: Sequence[float]) -> list[float]:
         running = max(running, min(1.0, (m - rank) * values[index]))
         adjusted[index] = running
     return adjusted
+
+
+def poisson_quantile_limit(expected: float, probability: float) -> float:
+    """Exact control limit of a Poisson count with mean ``expected``, interpolated between whole counts.
+
+    The ``probability`` quantile of a Poisson count is a whole number ``r``: the smallest with
+    ``P(X <= r) >= probability``. A funnel drawn through whole numbers would jump in steps, so
+    Spiegelhalter (2005, appendix) moves the limit down by the fraction
+    ``(P(X <= r) - probability) / P(X = r)``; the result is on the count scale (divide by the
+    population for a rate).
+    """
+    if expected <= 0:
+        raise ValueError("expected must be positive")
+    if not 0 < probability < 1:
+        raise ValueError("probability must lie between 0 and 1")
+    from scipy.special import pdtr, pdtrik
+
+    count = max(0, math.ceil(float(pdtrik(probability, expected))) - 1)
+    while pdtr(count, expected) < probability:
+        count += 1
+    at_count = float(pdtr(count, expected))
+    below = float(pdtr(count - 1, expected)) if count > 0 else 0.0
+    return count - (at_count - probability) / (at_count - below)
+
+
+def normal_quantile(probability: float) -> float:
+    """The standard normal quantile, e.g. 1.96 for 0.975."""
+    from scipy.special import ndtri
+
+    return float(ndtri(probability))
+
+
+def chi_square_p_value(statistic: float, degrees_of_freedom: int) -> float:
+    """Upper-tail p-value of a chi-square statistic."""
+    if degrees_of_freedom < 1:
+        raise ValueError("degrees_of_freedom must be at least 1")
+    from scipy.special import chdtrc
+
+    return float(chdtrc(degrees_of_freedom, statistic))
+
+
+def between_unit_variance(z_scores: Sequence[float], weights: Sequence[float]) -> float:
+    """Additive between-unit variance of a random-effects funnel (Spiegelhalter 2005, section 7).
+
+    ``tau^2 = (I * phi - (I - 1)) / (sum w - sum w^2 / sum w)``, where ``phi`` is the mean squared
+    z-score of the I units and ``w`` are the units' weights (one over the variance of each unit's
+    rate under the target), and 0 when ``I * phi`` does not exceed ``I - 1`` (no overdispersion).
+    """
+    units = len(z_scores)
+    if units < 2 or units != len(weights):
+        raise ValueError("need at least two units, each with a weight")
+    chi_square = sum(z * z for z in z_scores)
+    total = sum(weights)
+    spread = total - sum(w * w for w in weights) / total
+    return max(0.0, (chi_square - (units - 1)) / spread)
+
+
+def poisson_deviance(counts: Sequence[int], exposures: Sequence[float]) -> float:
+    """Deviance of one common Poisson rate against one rate per unit (likelihood-ratio statistic).
+
+    ``G^2 = 2 * sum O * ln(O / E)`` with ``E`` each unit's exposure times the pooled rate; a unit
+    with no events adds nothing. Compared with a chi-square on one fewer degrees of freedom than
+    there are units, it tests whether the units' rates differ more than Poisson chance.
+    """
+    if len(counts) != len(exposures) or len(counts) < 2:
+        raise ValueError("need at least two units, each with an exposure")
+    total, exposure = sum(counts), sum(exposures)
+    if total == 0:
+        return 0.0
+    return 2 * sum(count * math.log(count / (exposure_i * total / exposure))
+                   for count, exposure_i in zip(counts, exposures) if count > 0)

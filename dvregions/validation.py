@@ -400,6 +400,7 @@ Tables = dict[str, pd.DataFrame]
 ORDERS_FILE = "restraining_orders.csv"
 AREAS_FILE = "areas.csv"
 INITIATIVES_FILE = "initiatives.csv"
+POPULATIONS_FILE = "populations.csv"
 
 LEVEL_RANK = {"municipality": 0, "municipality_group": 1, "centrumgemeente_region": 2, "province": 3}
 """Smaller ranks nest inside larger ones; a municipality can lie in a group or a region."""
@@ -519,6 +520,27 @@ def _ancestors(area: str, parent: dict[str, object]) -> list[str]:
     return chain
 
 
+def check_population_dates(tables: Tables) -> list[Problem]:
+    """A population is counted on 1 January, as its definition says."""
+    dates = tables["populations"]["reference_date"]
+    return [Problem(POPULATIONS_FILE, f"reference date {day} is not a 1 January: the populations are counted on "
+                    "1 January of a year", _row(index), "reference_date")
+            for index, day in dates.items() if not str(day).endswith("-01-01")]
+
+
+def check_population_parts(tables: Tables) -> list[Problem]:
+    """The populations of an area's parts never add up to more than the area's own, on the same date."""
+    populations, areas = tables["populations"].reset_index(), tables["areas"]
+    parent = dict(zip(areas["area"], areas["part_of"]))
+    parts = populations.assign(whole=populations["area"].map(parent)).dropna(subset=["whole"])
+    sums = parts.groupby(["whole", "reference_date"])["population"].sum().rename("parts").reset_index()
+    merged = populations.merge(sums, left_on=["area", "reference_date"], right_on=["whole", "reference_date"])
+    bad = merged[merged["parts"] > merged["population"]].sort_values("index")
+    return [Problem(POPULATIONS_FILE, f"the parts of {r.area!r} add up to {r.parts} inhabitants on {r.reference_date}, "
+                    f"more than its own population ({r.population})", _row(r.index), "population")
+            for r in bad.itertuples(index=False)]
+
+
 def check_year_ranges(tables: Tables) -> list[Problem]:
     """An initiative cannot end before it starts."""
     initiatives = tables["initiatives"]
@@ -566,9 +588,11 @@ STRUCTURE_CHECKS: Stage = (
     ({"restraining_orders", "areas"}, check_area_consistency),
     ({"areas"}, check_area_nesting),
     ({"initiatives"}, check_year_ranges),
+    ({"populations"}, check_population_dates),
     ({"themes", "theme_articles", "themes_without_article", "convention_articles"}, check_theme_mapping),
 )
 FIGURE_CHECKS: Stage = (
     ({"restraining_orders"}, check_measure_order),
     ({"restraining_orders", "areas"}, check_parts_within_whole),
+    ({"populations", "areas"}, check_population_parts),
 )

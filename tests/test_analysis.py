@@ -196,3 +196,87 @@ class TestDescribe:
         assert "Leiden, orders imposed: 23 in 2016 and 15 in 2017." in text
         assert "Leiden, violations: 3 in 2016." in text
         assert "Gouda, violations: 0 in 2016 and 4 in 2017." in text
+
+
+@pytest.fixture(scope="module")
+def per_inhabitant(dataset) -> pd.DataFrame:
+    populations = analysis.populations(dataset.populations, dataset.areas)
+    return analysis.population_rates(dataset.orders, populations).set_index(["area", "year"])
+
+
+class TestPopulationRates:
+    @pytest.mark.parametrize("area, year, orders, population, rate", [
+        ("Zeeland", 2016, 71, 381_252, 1.862285),    # 71 / 38.1252 ten-thousands
+        ("Rotterdam", 2017, 297, 629_606, 4.717236),  # 297 / 62.9606
+        # 25 / (55,441 + 112,427 + 41,199 + 9,529 + 37,837 = 256,433) ten-thousands
+        ("Barneveld, Ede, Nijkerk, Scherpenzeel en Wageningen", 2016, 25, 256_433, 0.974914),
+    ])
+    def test_hand_worked_rates(self, per_inhabitant, area, year, orders, population, rate):
+        row = per_inhabitant.loc[(area, year)]
+        assert (row["orders_imposed"], row["population"]) == (orders, population)
+        assert row["rate"] == pytest.approx(rate, abs=1e-6)
+        low, high = analysis.poisson_rate_interval(orders, population / 10_000)
+        assert (row["rate_low"], row["rate_high"]) == pytest.approx((low, high))
+
+    def test_the_group_is_the_sum_of_its_members_and_marked_derived(self, dataset):
+        table = analysis.populations(dataset.populations, dataset.areas).set_index("area")
+        group = table.loc["Barneveld, Ede, Nijkerk, Scherpenzeel en Wageningen"]
+        assert group["derived"] and group["population"] == 256_433
+        assert not table.loc["Ede", "derived"]
+
+    def test_no_rate_without_a_sourced_population(self, per_inhabitant):
+        areas = set(per_inhabitant.index.get_level_values("area"))
+        assert not areas & {"regio Leiden", "regio Gouda", "regio Amsterdam-Amstelland"}
+
+    def test_a_year_uses_the_latest_population_on_or_before_its_first_of_january(self, dataset):
+        later = dataset.populations.iloc[[0]].assign(reference_date="2017-01-01", population=400_000)
+        populations = analysis.populations(pd.concat([dataset.populations, later], ignore_index=True), dataset.areas)
+        rates = analysis.population_rates(dataset.orders, populations).set_index(["area", "year"])
+        assert rates.loc[("Zeeland", 2016), "population"] == 381_252
+        assert rates.loc[("Zeeland", 2017), "population"] == 400_000
+
+
+class TestFunnel:
+    def test_hand_worked_example(self, dataset):
+        # Two areas of 10,000 and 40,000 people with 2 and 18 orders: pooled 4 per 10,000; expected 4 and 16;
+        # z = -1 and 0.5; chi-square 1.25 on 1 df; tau^2 = 0.625 (see test_stats). The widened 95% limits at
+        # 10,000 people are 4 +- 1.96 * sqrt(4 / 1 + 0.625) = 4 +- 4.215.
+        rates = pd.DataFrame({"area": ["Leiden", "Gouda"], "year": [2016, 2016], "orders_imposed": [2, 18],
+                              "population": [10_000, 40_000], "rate": [2.0, 4.5]})
+        result = analysis.funnel(rates, dataset.areas, 2016)
+        assert result.pooled == pytest.approx(4.0)
+        assert result.points["z"].tolist() == pytest.approx([-1.0, 0.5])
+        assert (result.chi_square, result.degrees_of_freedom) == (pytest.approx(1.25), 1)
+        assert result.tau ** 2 == pytest.approx(0.625)
+        low, high = analysis._limit_band(4.0, result.tau, 10_000, 0.95, "widened")
+        assert (low, high) == (0.0, pytest.approx(4 + 1.959964 * 4.625 ** 0.5, abs=1e-5))
+        # Plain Poisson limit at 10,000 people: expected count 4, 97.5% quantile interpolated, per 10,000.
+        assert analysis._limit_band(4.0, 0, 10_000, 0.95, "poisson")[1] == pytest.approx(
+            analysis.poisson_quantile_limit(4.0, 0.975))
+
+    def test_the_areas_shown_do_not_contain_one_another(self, dataset):
+        populations = analysis.populations(dataset.populations, dataset.areas)
+        rates = analysis.population_rates(dataset.orders, populations)
+        first = int(rates["year"].min())
+        result = analysis.funnel(rates, dataset.areas, first)
+        assert sorted(result.points["area"]) == sorted(
+            ["Zeeland", "Friesland", "Amsterdam", "Leiden", "Gouda", "Nijmegen",
+             "Barneveld, Ede, Nijkerk, Scherpenzeel en Wageningen", "Heerlen", "Rotterdam"])
+        # The overdispersion the annex's figures show: Pearson's chi-square near 176 on 8 degrees of freedom.
+        assert result.chi_square == pytest.approx(176.4, abs=0.1)
+        assert result.degrees_of_freedom == 8
+
+    def test_an_area_inside_another_with_a_rate_is_left_out(self, dataset):
+        rates = pd.DataFrame({"area": ["Leiden", "regio Leiden", "Gouda"], "year": [2016] * 3,
+                              "orders_imposed": [23, 83, 15], "population": [122_561, 400_000, 71_189],
+                              "rate": [1.0, 2.0, 2.1]})
+        assert analysis.funnel_areas(rates, dataset.areas) == ["regio Leiden", "Gouda"]
+
+
+class TestViolationRateDifferences:
+    def test_one_test_a_year_over_the_non_overlapping_areas(self, dataset):
+        table = analysis.violation_rate_differences(dataset.orders, dataset.areas).set_index("year")
+        first = table.iloc[0]
+        assert sorted(first["areas"]) == ["Amsterdam", "Rotterdam", "Zeeland", "regio Gouda", "regio Leiden"]
+        assert first["degrees_of_freedom"] == 4
+        assert table["p_holm"].tolist() == pytest.approx(analysis.holm(table["p_value"].tolist()))

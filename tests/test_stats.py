@@ -190,3 +190,59 @@ def test_textbook_forms_agree_with_scipy_stats(later, earlier):
     assert stats.poisson_ratio_p_value(later, earlier) == pytest.approx(p_value, rel=1e-9)
     low = chi2.ppf(0.025, 2 * later) / 2 if later else 0.0
     assert stats.poisson_rate_interval(later) == pytest.approx((low, chi2.ppf(0.975, 2 * later + 2) / 2), rel=1e-9)
+
+
+def _poisson_cdf(count: int, mean: float) -> float:
+    """P(X <= count) summed term by term, independent of SciPy."""
+    return sum(math.exp(-mean) * mean ** k / math.factorial(k) for k in range(count + 1))
+
+
+class TestPoissonQuantileLimit:
+    def test_worked_example(self):
+        # Mean 10, upper 97.5% limit: P(X <= 16) = 0.97296 < 0.975 <= P(X <= 17) = 0.98572, so r = 17, and the
+        # limit moves down by (0.98572 - 0.975) / P(X = 17) = 0.01072 / 0.01276 = 0.840, to 16.160.
+        assert stats.poisson_quantile_limit(10, 0.975) == pytest.approx(16.160, abs=1e-3)
+
+    @pytest.mark.parametrize("mean, probability", [(10, 0.025), (2.5, 0.999), (100, 0.001), (0.3, 0.975)])
+    def test_matches_the_interpolation_formula(self, mean, probability):
+        count = 0
+        while _poisson_cdf(count, mean) < probability:
+            count += 1
+        at, below = _poisson_cdf(count, mean), _poisson_cdf(count - 1, mean) if count else 0.0
+        assert stats.poisson_quantile_limit(mean, probability) == pytest.approx(
+            count - (at - probability) / (at - below), rel=1e-9)
+
+    @pytest.mark.parametrize("mean, probability, message", [
+        (0, 0.5, "expected must be positive"), (5, 1.0, "probability must lie between 0 and 1")])
+    def test_rejects_impossible_inputs(self, mean, probability, message):
+        with pytest.raises(ValueError, match=message):
+            stats.poisson_quantile_limit(mean, probability)
+
+
+class TestBetweenUnitVariance:
+    def test_worked_example(self):
+        # z = (-1, 0.5): chi-square 1.25 on 1 degree of freedom; weights 0.25 and 1 give
+        # 1.25 - 1.0625 / 1.25 = 0.4, so tau^2 = (1.25 - 1) / 0.4 = 0.625.
+        assert stats.between_unit_variance([-1, 0.5], [0.25, 1]) == pytest.approx(0.625)
+
+    def test_no_overdispersion_gives_zero(self):
+        assert stats.between_unit_variance([0.1, -0.2, 0.3], [1, 2, 3]) == 0.0
+
+    def test_needs_a_weight_per_unit(self):
+        with pytest.raises(ValueError, match="need at least two units, each with a weight"):
+            stats.between_unit_variance([1.0], [1.0])
+
+
+class TestPoissonDeviance:
+    def test_worked_example(self):
+        # 0 of 10 and 10 of 10 exposures: pooled rate 0.5, expected 5 each; G^2 = 2 * 10 * ln(10 / 5).
+        assert stats.poisson_deviance([0, 10], [10, 10]) == pytest.approx(20 * math.log(2))
+
+    def test_equal_rates_give_zero(self):
+        assert stats.poisson_deviance([3, 6], [10, 20]) == pytest.approx(0.0)
+
+    def test_chi_square_p_value(self):
+        # The 95th percentile of a chi-square on 4 degrees of freedom is 9.4877.
+        assert stats.chi_square_p_value(9.4877, 4) == pytest.approx(0.05, abs=1e-5)
+        with pytest.raises(ValueError, match="degrees_of_freedom must be at least 1"):
+            stats.chi_square_p_value(1.0, 0)

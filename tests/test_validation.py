@@ -349,3 +349,42 @@ class TestValidateCommand:
         assert captured.err == (f"INVALID: 1 problem(s) in {data_copy.resolve()}:\n"
                                 "  - restraining_orders.csv, row 3 (line 4), column 'value': '-1' is below the "
                                 "minimum 0\n")
+
+
+class TestPopulations:
+    POPULATIONS = "populations.csv"
+
+    def test_population_without_a_source(self, data_copy):
+        row = find_row(data_copy, self.POPULATIONS, area="Gouda")
+        edit_csv(data_copy, self.POPULATIONS, set_cell(row, "source", ""))
+        problem = only_problem(data_copy, rf"{self.POPULATIONS}, row {row} \(line {row + 1}\), column 'source': "
+                                          "a value is required here")
+        assert where(problem) == (self.POPULATIONS, row, "source")
+
+    @pytest.mark.parametrize("value, message", [("0", "'0' is below the minimum 1"),
+                                                ("71189.5", "'71189.5' is not a whole number")])
+    def test_population_is_a_positive_whole_number(self, data_copy, value, message):
+        row = find_row(data_copy, self.POPULATIONS, area="Gouda")
+        edit_csv(data_copy, self.POPULATIONS, set_cell(row, "population", value))
+        problem = only_problem(data_copy, re.escape(message))
+        assert where(problem) == (self.POPULATIONS, row, "population")
+
+    def test_population_of_an_unknown_area(self, data_copy):
+        row = find_row(data_copy, self.POPULATIONS, area="Gouda")
+        edit_csv(data_copy, self.POPULATIONS, set_cell(row, "area", "Utrecht"))
+        problem = only_problem(data_copy, r"'Utrecht' is not a known area in areas")
+        assert where(problem) == (self.POPULATIONS, row, "area")
+
+    def test_parts_add_up_to_more_than_the_whole(self, data_copy):
+        group = "Barneveld, Ede, Nijkerk, Scherpenzeel en Wageningen"
+        edit_csv(data_copy, self.POPULATIONS, lambda rows: rows.append(
+            [group, "2016-01-01", "200000", "registered_population_1_january", "cbs37713", "37713", "GM0203", ""]))
+        problem = only_problem(data_copy, r"the parts of 'Barneveld, Ede, Nijkerk, Scherpenzeel en Wageningen' add up "
+                                          r"to 256433 inhabitants on 2016-01-01, more than its own population \(200000\)")
+        assert where(problem) == (self.POPULATIONS, 14, "population")
+
+    def test_population_counted_on_another_day(self, data_copy):
+        row = find_row(data_copy, self.POPULATIONS, area="Gouda")
+        edit_csv(data_copy, self.POPULATIONS, set_cell(row, "reference_date", "2016-07-01"))
+        problem = only_problem(data_copy, r"reference date 2016-07-01 is not a 1 January")
+        assert where(problem) == (self.POPULATIONS, row, "reference_date")
