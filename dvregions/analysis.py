@@ -435,6 +435,13 @@ def population_rates(orders: pd.DataFrame, populations_table: pd.DataFrame, conf
     return table.assign(level_label=table["area_level"].map(level_labels()))
 
 
+def short_names(areas: pd.DataFrame, regions: pd.DataFrame) -> dict[str, str]:
+    """Short names for areas whose own name is a list: a group of municipalities goes by its region's name."""
+    groups = areas[areas["area_level"] == "municipality_group"].merge(regions[["region_id", "name_en"]],
+                                                                       on="region_id")
+    return dict(zip(groups["area"], groups["name_en"]))
+
+
 def funnel_areas(rates: pd.DataFrame, areas: pd.DataFrame) -> list[str]:
     """The areas of a funnel plot: those with a rate, less any that lies inside another area with a rate.
 

@@ -164,6 +164,23 @@ def key_figures(orders: pd.DataFrame) -> pd.DataFrame:
                                  **analysis.measure_labels()})
 
 
+def rates_table(rates: pd.DataFrame) -> pd.DataFrame:
+    """Orders imposed per 10,000 inhabitants (:func:`dvregions.analysis.population_rates`) as a table to read.
+
+    Each row names the population and the date it was counted on, and whether it is a sum of
+    member municipalities, so a reader sees what every rate rests on.
+    """
+    table = rates.assign(reference_date=rates["reference_date"].map(i18n.day),
+                         derived=rates["derived"].map({True: _("sum of its municipalities"), False: _("as published")}))
+    table = table[["area", "level_label", "year", "orders_imposed", "population", "reference_date", "derived", "rate",
+                   "rate_low", "rate_high", "note"]].round({"rate": 2, "rate_low": 2, "rate_high": 2})
+    return table.rename(columns={
+        "area": _("Area"), "level_label": _("Level"), "year": _("Year"), "orders_imposed": _("Orders imposed"),
+        "population": _("Population"), "reference_date": _("Counted on"), "derived": _("Population figure"),
+        "rate": _("Per 10,000 inhabitants"), "rate_low": _("Interval from"), "rate_high": _("Interval to"),
+        "note": _("Reading of the area")})
+
+
 def initiatives_table(dataset: data.Dataset, region_id: str) -> pd.DataFrame:
     """A region's coded initiatives with their themes, in annex order, headed in the current language."""
     themes = (dataset.initiative_themes.merge(dataset.themes[["theme_id", "label"]], on="theme_id")

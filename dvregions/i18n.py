@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 
 __all__ = ["LANGUAGE_ENV", "LANGUAGES", "MissingTranslation", "_", "catalog_path", "join", "language", "number",
-           "number_word", "percent", "TRANSLATED_COLUMNS", "translate_column"]
+           "number_word", "day", "percent", "TRANSLATED_COLUMNS", "translate_column"]
 
 LANGUAGE_ENV = "DVREGIONS_LANGUAGE"
 """Environment variable naming the language of generated text: ``en`` (default) or ``nl``."""
@@ -142,6 +142,15 @@ def percent(share: float, decimals: int = 0) -> str:
 
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
     return format_percent(share, format=pattern, locale=language())
+
+
+def day(iso: str) -> str:
+    """A date as running text writes it: '1 January 2016' in English, '1 januari 2016' in Dutch."""
+    import datetime
+
+    from babel.dates import format_date
+
+    return format_date(datetime.date.fromisoformat(str(iso)), format="d MMMM y", locale=language())
 
 
 def number_word(count: int) -> str:

@@ -163,5 +163,56 @@ def change_ratios(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VCo
     )
 
 
+def funnels(orders: pd.DataFrame, populations: pd.DataFrame, areas: pd.DataFrame,
+            regions: pd.DataFrame) -> list[analysis.Funnel]:
+    """One :func:`dvregions.analysis.funnel` per year that has at least two areas to compare."""
+    rates = analysis.population_rates(orders, analysis.populations(populations, areas))
+    years = sorted(int(year) for year in rates["year"].unique())
+    results = [analysis.funnel(rates, areas, year) for year in years]
+    return [result for result in results if len(result.points) >= 2]
+
+
+def _outside(results: list[analysis.Funnel], column: str) -> str:
+    """'5 of 9 areas in 2016 and 6 of 9 in 2017', or 'none' when no area lies beyond the outer limits."""
+    counts = [(int(result.points[column].isin(["far_above", "far_below"]).sum()), len(result.points), result.year)
+              for result in results]
+    if not any(count for count, _total, _year in counts):
+        return _("none")
+    return i18n.join([_("{count} of {areas} areas in {year}").format(count=i18n.number(count),
+                                                                      areas=i18n.number(total), year=year)
+                      for count, total, year in counts])
+
+
+def funnel_plots(orders: pd.DataFrame, populations: pd.DataFrame, areas: pd.DataFrame,
+                 regions: pd.DataFrame) -> alt.VConcatChart:
+    """Funnel plots of orders imposed per 10,000 inhabitants, one per year, stacked."""
+    results = funnels(orders, populations, areas, regions)
+    area = _("{area}: {orders}, {population} inhabitants, {rate} per 10,000 ({position}).")
+    positions = {"within": _("within the 95% limits of chance alone"),
+                 "above": _("above the 95% limits of chance alone"),
+                 "below": _("below the 95% limits of chance alone"),
+                 "far_above": _("above the 99.8% limits of chance alone"),
+                 "far_below": _("below the 99.8% limits of chance alone")}
+    described = [_("{year}: pooled rate {pooled} per 10,000 inhabitants.").format(
+                     year=r.year, pooled=i18n.number(r.pooled, 2)) + " "
+                 + " ".join(area.format(area=p.area, orders=_orders(p.orders_imposed),
+                                        population=i18n.number(p.population), rate=i18n.number(p.rate, 2),
+                                        position=positions[p.position])
+                            for p in r.points.itertuples())
+                 for r in results]
+    dates = sorted({str(date) for r in results for date in r.points["reference_date"]})
+    return layers.finish(
+        alt.vconcat(*[plots.funnel(result, analysis.short_names(areas, regions)) for result in results], spacing=24),
+        title=_("Beyond the 99.8% limits of chance alone: {plain}; allowing for the variation between areas: "
+                "{widened}").format(plain=_outside(results, "position"), widened=_outside(results, "position_widened")),
+        subtitle=[_("Orders imposed per 10,000 inhabitants against population, one panel per year"),
+                  _("Grey: exact Poisson limits; black: widened for the variation between areas; solid 95%, dashed "
+                    "99.8%")],
+        description=_("Funnel plots, one per year.") + " " + " ".join(described),
+        source=layers.source_line("4-21", _("Populations: Statistics Netherlands (CBS), StatLine table 37713, "
+                                            "registered population on {dates}.").format(dates=i18n.join([i18n.day(d) for d in dates]))),
+    )
+
+
 CHARTS = (orders_by_year, violation_rates, change_ratios)
 """The cross-region chapter's charts, in the order it shows them."""

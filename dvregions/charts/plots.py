@@ -19,6 +19,7 @@ from dvregions import analysis, i18n
 from dvregions.charts.layers import value_labels
 from dvregions.charts.theme import (
     BEYOND_CHANCE_COLOUR,
+    BLUE,
     EARLIER_YEAR,
     INK,
     LATER_YEAR,
@@ -355,3 +356,57 @@ def theme_heatmap(matrix: pd.DataFrame, theme_order: list[str], region_order: li
         text="initiatives:Q",
         color=alt.condition("datum.initiatives >= 5", alt.value(PAPER), alt.value(INK)))
     return (cells + text).properties(width=alt.Step(52), height=alt.Step(22))
+
+
+def funnel_limit_labels() -> dict[tuple[str, float], str]:
+    """The legend's words for each funnel limit, keyed by (kind, coverage), in the current language."""
+    inner, outer = (i18n.percent(coverage, 1 if coverage % 0.01 else 0) for coverage in analysis.FUNNEL_LIMITS)
+    return {("poisson", analysis.FUNNEL_LIMITS[0]): _("{level}, chance alone").format(level=inner),
+            ("poisson", analysis.FUNNEL_LIMITS[1]): _("{level}, chance alone").format(level=outer),
+            ("widened", analysis.FUNNEL_LIMITS[0]): _("{level}, allowing for variation between areas").format(
+                level=inner),
+            ("widened", analysis.FUNNEL_LIMITS[1]): _("{level}, allowing for variation between areas").format(
+                level=outer)}
+
+
+def funnel(result: analysis.Funnel, labels: dict[str, str]) -> alt.LayerChart:
+    """One year's funnel plot: each area's orders per 10,000 inhabitants against its population (log scale).
+
+    Thin grey lines are the exact Poisson limits (chance alone), dark lines the limits widened for the
+    variation between areas; solid lines are the inner (95%) and dashed lines the outer (99.8%) limits,
+    around the pooled rate (a dotted rule). ``labels`` maps an area to the short name printed beside
+    its point.
+    """
+    names = funnel_limit_labels()
+    limits = result.limits.melt(id_vars=["population", "limit", "kind"], value_vars=["low", "high"],
+                                var_name="bound", value_name="rate")
+    limits = limits.assign(line=[names[kind, limit] for kind, limit in zip(limits["kind"], limits["limit"])],
+                           side=limits["kind"] + limits["limit"].astype(str) + limits["bound"])
+    limits = limits[["population", "rate", "line", "side"]].round({"population": 0, "rate": 4})
+    order = list(names.values())
+    line_scale = alt.Scale(domain=order, range=[NEUTRAL, NEUTRAL, INK, INK])
+    dash_scale = alt.Scale(domain=order, range=[[1, 0], [5, 3], [1, 0], [5, 3]])
+    x = alt.X("population:Q", title=_("Inhabitants on 1 January (logarithmic scale)"),
+              scale=alt.Scale(type="log", nice=False), axis=alt.Axis(format=",d", tickCount=4))
+    y = alt.Y("rate:Q", title=_("Orders imposed per 10,000 inhabitants"), scale=alt.Scale(zero=True))
+    lines = alt.Chart(limits).mark_line(strokeWidth=1.5).encode(
+        x=x, y=y, detail="side:N",
+        color=alt.Color("line:N", scale=line_scale, title=_("Limits around the pooled rate"),
+                        legend=alt.Legend(orient="top", direction="vertical", columns=2)),
+        strokeDash=alt.StrokeDash("line:N", scale=dash_scale, legend=None))
+    pooled = alt.Chart(pd.DataFrame({"rate": [round(result.pooled, 4)]})).mark_rule(
+        color=MUTED, strokeDash=[2, 2]).encode(y="rate:Q")
+    points = result.points.assign(label=result.points["area"].map(labels).fillna(result.points["area"]))
+    points = points[["area", "label", "orders_imposed", "population", "rate", "rate_low", "rate_high"]]
+    tooltip = [alt.Tooltip("area:N", title=_("Area")), alt.Tooltip("orders_imposed:Q", title=_("Orders imposed")),
+               alt.Tooltip("population:Q", title=_("Inhabitants"), format=",d"),
+               alt.Tooltip("rate:Q", title=_("Per 10,000 inhabitants"), format=".2f"),
+               alt.Tooltip("rate_low:Q", title=_("95% interval from"), format=".2f"),
+               alt.Tooltip("rate_high:Q", title=_("95% interval to"), format=".2f")]
+    base = alt.Chart(points).encode(x="population:Q", y="rate:Q", tooltip=tooltip)
+    dots = base.mark_point(filled=True, size=70, color=BLUE, opacity=1)
+    names_text = base.mark_text(align="left", dx=7, dy=-7, fontSize=11).encode(text="label:N")
+    return (lines + pooled + dots + names_text).properties(
+        width=WIDTH - 60, height=300, title=alt.TitleParams(
+            _("{year}: pooled rate {pooled} per 10,000 inhabitants").format(
+                year=result.year, pooled=i18n.number(result.pooled, 2)), anchor="start", fontSize=13))
