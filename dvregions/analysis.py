@@ -32,6 +32,7 @@ from dvregions.stats import (
     poisson_rate_interval,
     poisson_ratio_interval,
     poisson_ratio_p_value,
+    wilson_interval,
 )
 
 MEASURES = ["procedures_started", "orders_imposed", "violations"]
@@ -199,32 +200,58 @@ def violation_rates(orders: pd.DataFrame, confidence: float = 0.95) -> pd.DataFr
     return table.astype({"violations": "int64", "orders_imposed": "int64"}).reset_index(drop=True)
 
 
+def procedure_path(orders: pd.DataFrame, area: str) -> pd.DataFrame:
+    """Per year, one area's path from procedures started to orders imposed to violations.
+
+    ``share_ordered`` is the share of procedures that ended in an order, with a Wilson interval
+    (``share_low``, ``share_high``): each order comes from one procedure, so it is a true share.
+    ``rate`` is violations per order imposed with its exact Poisson interval (``rate_low``,
+    ``rate_high``): one order can be violated more than once, so it is not a share. Only years that
+    state procedures and orders appear.
+    """
+    table = wide(orders[orders["area"] == area]).dropna(subset=["procedures_started", "orders_imposed"])
+    table["share_ordered"] = table["orders_imposed"].astype(float) / table["procedures_started"].astype(float)
+    bounds = [wilson_interval(int(k), int(n)) for k, n in zip(table["orders_imposed"], table["procedures_started"])]
+    table["share_low"] = [low for low, _high in bounds]
+    table["share_high"] = [high for _low, high in bounds]
+    rates = violation_rates(orders)
+    rates = rates.loc[rates["area"] == area, ["year", "rate", "rate_low", "rate_high"]] if len(rates) else \
+        pd.DataFrame(columns=["year", "rate", "rate_low", "rate_high"])
+    return table.merge(rates, on="year", how="left").sort_values("year", ignore_index=True)
+
+
 def year_changes(orders: pd.DataFrame, measure: str = "orders_imposed", earlier: int | None = None,
                  later: int | None = None, confidence: float = 0.95,
                  areas: pd.DataFrame | None = None) -> pd.DataFrame:
     """Change in a measure between two years per area, tested as one family.
 
-    The default years are the two latest in the data. Every area that states the measure for both
-    years (with at least one event in all) is tested, and all these tests form the family: they are
-    the tests the book reports, and Holm's method holds whatever their dependence, so a municipality
-    and the region containing it may both be in it.
+    By default each area compares the last two years it reports the measure for (so an area that
+    has added a year is tested on its newest pair, and one that has not keeps its own); pass
+    ``earlier`` and ``later`` to compare two given years for every area that has both. Every area with
+    two years (and at least one event in them) is tested, and all these tests form the family: they
+    are the tests the book reports, and Holm's method holds whatever their dependence, so a
+    municipality and the region containing it may both be in it.
 
-    Columns: ``earlier`` and ``later`` counts, ``change``, ``ratio`` with its unadjusted exact
-    interval ``ratio_low``/``ratio_high``, ``p_value`` (exact conditional binomial test, two-sided,
-    ``scipy.stats.binomtest``), ``p_holm`` (Holm-adjusted within this family), ``beyond_chance``
-    (``p_holm`` below ``1 - confidence``), ``could_be_chance`` (its opposite: the adjusted verdict),
-    and ``non_overlapping`` (the area is in :func:`non_overlapping_areas`; ``areas`` passes nesting on).
+    Columns: ``earlier`` and ``later`` counts with their ``earlier_year`` and ``later_year``, ``change``,
+    ``ratio`` with its unadjusted exact interval ``ratio_low``/``ratio_high``, ``p_value`` (exact
+    conditional binomial test, two-sided, as ``scipy.stats.binomtest``), ``p_holm`` (Holm-adjusted within
+    this family), ``beyond_chance`` (``p_holm`` below ``1 - confidence``), ``could_be_chance`` (its
+    opposite: the adjusted verdict), and ``non_overlapping`` (the area is in :func:`non_overlapping_areas`;
+    ``areas`` passes nesting on).
     """
-    subset = orders[orders["measure"] == measure]
-    years = sorted(subset["year"].unique())
-    later = later if later is not None else int(years[-1])
-    earlier = earlier if earlier is not None else int(years[-2])
-    table = subset.pivot_table(index=["region_id", "area", "area_level"], columns="year", values="value",
-                               aggfunc="first", observed=True)
-    table = table[[earlier, later]].dropna().reset_index()
-    table.columns = ["region_id", "area", "area_level", "earlier", "later"]
-    table = table[(table["earlier"] + table["later"]) > 0].copy()
-    table["earlier_year"], table["later_year"] = earlier, later
+    subset = orders[orders["measure"] == measure].sort_values("year")
+    rows = []
+    for (region_id, area, level), by_area in subset.groupby(["region_id", "area", "area_level"], sort=False,
+                                                            observed=True):
+        values = dict(zip(by_area["year"].astype(int), by_area["value"].astype(int)))
+        pair = (earlier, later) if earlier is not None and later is not None else tuple(sorted(values)[-2:])
+        if len(pair) < 2 or not set(pair) <= values.keys() or values[pair[0]] + values[pair[1]] == 0:
+            continue
+        rows.append({"region_id": region_id, "area": area, "area_level": level, "earlier": values[pair[0]],
+                     "later": values[pair[1]], "earlier_year": pair[0], "later_year": pair[1]})
+    table = pd.DataFrame(rows, columns=["region_id", "area", "area_level", "earlier", "later", "earlier_year",
+                                        "later_year"])
+    table = table.sort_values(["region_id", "area", "area_level"], ignore_index=True)
     table["change"] = table["later"] - table["earlier"]
     table["ratio"] = [lat / ear if ear else float("inf") for ear, lat in zip(table["earlier"], table["later"])]
     bounds = [poisson_ratio_interval(int(lat), int(ear), confidence)
@@ -238,7 +265,8 @@ def year_changes(orders: pd.DataFrame, measure: str = "orders_imposed", earlier:
     table["could_be_chance"] = ~table["beyond_chance"]
     table["non_overlapping"] = table["area"].isin(non_overlapping_areas(orders, areas))
     table["level_label"] = table["area_level"].map(level_labels())
-    return table.astype({"earlier": "int64", "later": "int64", "change": "int64"}).reset_index(drop=True)
+    return table.astype({"earlier": "int64", "later": "int64", "change": "int64", "earlier_year": "int64",
+                         "later_year": "int64"}).reset_index(drop=True)
 
 
 def coverage(orders: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
@@ -295,12 +323,16 @@ def change_verdict(orders: pd.DataFrame, area: str, measure: str) -> str:
     two latest years (as :func:`year_changes` builds it), so pass the whole orders table, not one
     region's rows. A KeyError when the area lacks one of the years.
     """
-    row = _change_row(orders, area, measure)
-    if row["change"] == 0:
+    return row_verdict(_change_row(orders, area, measure))
+
+
+def row_verdict(change: pd.Series) -> str:
+    """The :data:`VERDICTS` entry for one row of :func:`year_changes`."""
+    if change["change"] == 0:
         return "same"
-    if not row["beyond_chance"]:
+    if not change["beyond_chance"]:
         return "within_chance"
-    return "more" if row["change"] > 0 else "fewer"
+    return "more" if change["change"] > 0 else "fewer"
 
 
 def change_direction(orders: pd.DataFrame, area: str, measure: str) -> str | None:

@@ -71,7 +71,7 @@ def verdict_title(changes: pd.DataFrame, noun: str) -> str:
 def orders_by_year(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VConcatChart:
     """Orders imposed in the two latest years, per area, grouped by level."""
     changes = analysis.year_changes(orders)
-    earlier, later = int(changes["earlier_year"].iloc[0]), int(changes["later_year"].iloc[0])
+    earlier, later = plots._pair_names(changes)
     shown = _largest_changes(changes, limit)
     area = _("{area} ({level}): {earlier} to {later}.")
     return layers.finish(
@@ -111,8 +111,6 @@ def _orders(count: int) -> str:
 def violation_rates(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VConcatChart:
     """Violations per order imposed with exact 95% Poisson intervals, for the two latest years."""
     rates = analysis.violation_rates(orders)
-    latest = sorted(rates["year"].unique())[-2:]
-    rates = rates[rates["year"].isin(latest)]
     shown = rates[rates["area"].isin(plots.shown_areas(rates, "orders_imposed", limit))]
     stated = sorted(set(rates.loc[rates["counted"] != analysis.not_stated(), "area"]))
     area = _("{area} {year}: {violations}, {orders}, {rate} per order (interval {low} to {high}); "
@@ -137,7 +135,7 @@ def violation_rates(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.V
 def change_ratios(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VConcatChart:
     """Ratio of orders in the latest year to the year before, with exact 95% intervals and the adjusted verdict."""
     changes = analysis.year_changes(orders)
-    earlier, later = int(changes["earlier_year"].iloc[0]), int(changes["later_year"].iloc[0])
+    earlier, later = plots._pair_names(changes)
     shown = _largest_changes(changes, limit)
     area = {
         True: _("{area}: ratio {ratio}, unadjusted interval {low} to {high}, p {p}, Holm-adjusted p {p_holm}, "
@@ -210,7 +208,8 @@ def funnel_plots(orders: pd.DataFrame, populations: pd.DataFrame, areas: pd.Data
                     "99.8%")],
         description=_("Funnel plots, one per year.") + " " + " ".join(described),
         source=layers.source_line("4-21", _("Populations: Statistics Netherlands (CBS), StatLine table 37713, "
-                                            "registered population on {dates}.").format(dates=i18n.join([i18n.day(d) for d in dates]))),
+                                            "registered population on {dates}.").format(
+            dates=i18n.join([i18n.day(d) for d in dates]))),
     )
 
 

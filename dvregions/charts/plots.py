@@ -53,10 +53,20 @@ def measure_scale() -> alt.Scale:
     return alt.Scale(domain=[labels[m] for m in MEASURE_COLOURS], range=list(MEASURE_COLOURS.values()))
 
 
-def _year_scales(earlier: str, later: str) -> tuple[alt.Scale, alt.Scale]:
-    """Colour and shape scales for two years: the earlier always orange circles, the later blue squares."""
-    return (alt.Scale(domain=[earlier, later], range=[EARLIER_YEAR, LATER_YEAR]),
-            alt.Scale(domain=[earlier, later], range=["circle", "square"]))
+OLDER_YEAR_SHAPES = ["triangle-up", "diamond", "triangle-down", "cross"]
+"""Shapes of the years before the last two, oldest last, so a chart of several years keeps a second cue."""
+
+
+def _year_scales(*years: str) -> tuple[alt.Scale, alt.Scale]:
+    """Colour and shape scales for the years shown: the last two always orange circles and blue squares.
+
+    Earlier years, where the data holds more than two, are grey with shapes of their own.
+    """
+    older = list(years[:-2])
+    colours = [NEUTRAL] * len(older) + [EARLIER_YEAR, LATER_YEAR][-len(years):]
+    shapes = [OLDER_YEAR_SHAPES[(len(older) - 1 - i) % len(OLDER_YEAR_SHAPES)] for i in range(len(older))]
+    return (alt.Scale(domain=list(years), range=colours),
+            alt.Scale(domain=list(years), range=shapes + ["circle", "square"][-len(years):]))
 
 
 def _with_gaps(data: pd.DataFrame) -> pd.DataFrame:
@@ -233,14 +243,24 @@ def _limit_areas(data: pd.DataFrame, by: str, limit: int) -> pd.DataFrame:
     return data[data["area"].isin(shown_areas(data, by, limit))]
 
 
+def _pair_names(changes: pd.DataFrame) -> tuple[str, str]:
+    """The legend's names of the two years compared: the years when every area compares the same two."""
+    pairs = changes[["earlier_year", "later_year"]].drop_duplicates()
+    if len(pairs) == 1:
+        return str(pairs["earlier_year"].iloc[0]), str(pairs["later_year"].iloc[0])
+    return _("Earlier of an area's last two years"), _("Later of an area's last two years")
+
+
 def orders_dumbbell(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
     """Orders in the earlier and the later year for every area, one panel per level of area."""
     data = _limit_areas(changes.assign(size=changes["change"].abs()), "size", limit)
-    earlier, later = str(data["earlier_year"].iloc[0]), str(data["later_year"].iloc[0])
-    points = data.melt(id_vars=["area", "level_label", "change"], value_vars=["earlier", "later"],
-                       var_name="which", value_name="orders")
-    points["year"] = points["which"].map({"earlier": earlier, "later": later})
-    points = points[["area", "level_label", "change", "year", "orders"]]
+    points = data.melt(id_vars=["area", "level_label", "change", "earlier_year", "later_year"],
+                       value_vars=["earlier", "later"], var_name="which", value_name="orders")
+    points["year"] = [str(e if w == "earlier" else lat) for w, e, lat in
+                      zip(points["which"], points["earlier_year"], points["later_year"])]
+    earlier, later = _pair_names(data)
+    points["pair"] = points["which"].map({"earlier": earlier, "later": later})
+    points = points[["area", "level_label", "change", "year", "pair", "orders"]]
     order = data.sort_values("later", ascending=False)["area"].tolist()
     y = alt.Y("area:N", sort=order, title=None)
     tooltip = [alt.Tooltip("area:N", title=_("Area")), alt.Tooltip("level_label:N", title=_("Level")),
@@ -251,8 +271,8 @@ def orders_dumbbell(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
         x=alt.X("min(orders):Q", title=_("Orders imposed in the year")), x2="max(orders):Q", y=y)
     dots = alt.Chart(points).mark_point(size=110, filled=True, opacity=1).encode(
         x="orders:Q", y=y, tooltip=tooltip,
-        color=alt.Color("year:N", title=_("Year"), scale=colours),
-        shape=alt.Shape("year:N", title=_("Year"), scale=shapes))
+        color=alt.Color("pair:N", title=_("Year"), scale=colours),
+        shape=alt.Shape("pair:N", title=_("Year"), scale=shapes))
     return ((rule + dots).properties(width=WIDTH - 200, height=alt.Step(22))
             .facet(row=alt.Row("level_label:N", title=None, sort=list(analysis.level_labels().values()),
                                header=ROW_HEADER))
@@ -276,7 +296,7 @@ def violation_rate_intervals(rates: pd.DataFrame, limit: int = MAX_AREAS) -> alt
                alt.Tooltip("rate_low:Q", title=_("95% interval from"), format=".2f"),
                alt.Tooltip("rate_high:Q", title=_("95% interval to"), format=".2f"),
                alt.Tooltip("counted:N", title=_("What the area counts"))]
-    colours, shapes = _year_scales(*sorted(data["year"].unique())[-2:])
+    colours, shapes = _year_scales(*sorted(data["year"].unique()))
     base = alt.Chart(data).encode(y=alt.Y("year:N", title=None), tooltip=tooltip)
     interval = base.mark_rule(strokeWidth=2, color=MUTED).encode(
         x=alt.X("rate_low:Q", title=_("Violations per order imposed (exact 95% Poisson interval)"),

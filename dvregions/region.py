@@ -1,0 +1,304 @@
+"""What a region chapter calls: its figures glued for the prose, its chart and its tables.
+
+A region chapter is prose with a few short calls::
+
+    from dvregions.region import RegionChapter
+
+    zeeland = RegionChapter("zeeland")
+    zeeland.glue()
+
+:meth:`RegionChapter.glue` stores every number and phrase the chapter's prose uses under names without
+a year (``orders_by_year``, ``rate_by_year``, ``years``, ...), each built from the data, so a new year or
+a corrected figure reaches every sentence, title and table. The main area's names have no prefix;
+every other area of the region has its names prefixed with its slug (``regio_gouda_orders_by_year``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import HTML
+
+from dvregions import analysis, chapter, convention, i18n
+from dvregions.charts import layers, plots
+from dvregions.i18n import _
+
+MEASURE_STEMS = {"procedures_started": "procedures", "orders_imposed": "orders", "violations": "violations"}
+"""The glue-name stem of each measure (``orders_by_year``)."""
+
+
+def measure_nouns() -> dict[str, str]:
+    """Each measure as a plural noun in running text, in the current language."""
+    return {"procedures_started": _("procedures"), "orders_imposed": _("orders"), "violations": _("violations")}
+
+
+class RegionChapter:
+    """One region's chapter: its data, glued figures, chart and tables.
+
+    Parameters
+    ----------
+    region_id : str
+        The region's id in ``regions.csv``.
+    area : str, optional
+        The area the chapter's prose is mainly about (default: the region's widest area with orders
+        imposed, when there is exactly one).
+    """
+
+    def __init__(self, region_id: str, area: str | None = None):
+        self.dataset = chapter.setup()
+        self.region_id = region_id
+        self.orders = self.dataset.orders[self.dataset.orders["region_id"] == region_id]
+        widest = [a for a in analysis.non_overlapping_areas(self.orders, self.dataset.areas)
+                  if a in set(self.orders.loc[self.orders["measure"] == "orders_imposed", "area"])]
+        self.area = area or (widest[0] if len(widest) == 1 else None)
+        self.rates = analysis.population_rates(self.dataset.orders,
+                                               analysis.populations(self.dataset.populations, self.dataset.areas))
+        self.funnels = _funnels(self.rates, self.dataset.areas)
+
+    # ------------------------------------------------------------------ glue
+
+    def glue(self) -> None:
+        """Glue every figure and phrase of the region's prose, for every area it reports."""
+        years = sorted(int(year) for year in self.orders["year"].unique())
+        chapter.glue_text("years", i18n.join([str(year) for year in years]))
+        chapter.glue_text("n_years", i18n.number_word(len(years)))
+        chapter.glue_year("first_year", years[0])
+        chapter.glue_year("last_year", years[-1])
+        matrix = analysis.theme_matrix(self.dataset.initiatives, self.dataset.initiative_themes,
+                                       self.dataset.themes, self.dataset.regions)
+        chapter.glue_text("rare_themes", chapter.rare_themes_text(matrix, self.region_id))
+        chapter.glue_text("comparable_areas", chapter.comparable_areas_text(self.dataset.orders, self.region_id))
+        chapter.glue_text("convention_notable", convention.notable_article_text(self.dataset, self.region_id))
+        for area in self.orders["area"].unique():
+            self._glue_area(area, "" if area == self.area else f"{chapter.slug(area)}_")
+
+    def _glue_area(self, area: str, prefix: str) -> None:
+        """Glue one area's figures by year, its rates, its funnel position and its verdicts."""
+        of_area = self.orders[self.orders["area"] == area]
+        nouns = measure_nouns()
+        for measure, stem in MEASURE_STEMS.items():
+            rows = of_area[of_area["measure"] == measure].sort_values("year")
+            if rows.empty:
+                continue
+            chapter.glue_text(f"{prefix}{stem}_by_year", by_year(rows))
+            chapter.glue_text(f"{prefix}{stem}_latest", i18n.number(int(rows["value"].iloc[-1])))
+            changes = analysis.year_changes(self.dataset.orders, measure)
+            change = changes[changes["area"] == area]
+            if not change.empty:
+                chapter.glue_text(f"{prefix}{stem}_verdict", verdict(changes, change.iloc[0], nouns[measure]))
+        violation_rates = analysis.violation_rates(of_area)
+        if not violation_rates.empty:
+            chapter.glue_text(f"{prefix}violation_rate_by_year", rates_by_year(violation_rates))
+        rates = self.rates[self.rates["area"] == area].sort_values("year")
+        if not rates.empty:
+            chapter.glue_text(f"{prefix}rate_by_year", rates_by_year(rates))
+            chapter.glue_text(f"{prefix}population", population_phrase(rates))
+            chapter.glue_text(f"{prefix}funnel_position", funnel_position(self.funnels, area))
+
+    # ------------------------------------------------------------------ chart and tables
+
+    def chart(self, subtitle: str, description: str, paragraphs: str, area: str | None = None,
+              measures: tuple[str, ...] = ("orders_imposed",)):
+        """The region's figures, titled with the adjusted verdicts on the changes in ``measures`` of ``area``.
+
+        Parameters
+        ----------
+        subtitle : str
+            What the chart shows, in the current language (the second subtitle line).
+        description : str
+            The chart's opening words for a screen reader; every figure is added to it.
+        paragraphs : str
+            The annex paragraphs of the figures, for the source line.
+        area : str, optional
+            The area whose change titles the chart (default: the chapter's main area).
+        measures : tuple of str
+            The measures whose verdicts make the title, orders imposed first.
+        """
+        area = area or self.area
+        changes = analysis.year_changes(self.dataset.orders)
+        change = changes.set_index("area").loc[area]
+        nouns = measure_nouns()
+        phrases = [analysis.change_phrase(self.dataset.orders, area, measure, nouns[measure]) for measure in measures]
+        return layers.finish(
+            plots.region_figures(self.orders, self.region_id),
+            title=_("{area}: {verdict}").format(area=area, verdict=i18n.join(phrases)),
+            subtitle=[_("Orders imposed: {earlier} in {earlier_year} and {later} in {later_year}, tested with every "
+                        "other area (Holm-adjusted)").format(**chapter.change_values(change)), subtitle],
+            description=description + " " + analysis.describe(self.orders),
+            source=layers.source_line(paragraphs),
+        )
+
+    def procedure_path_chart(self, paragraphs: str):
+        """From procedures started to orders imposed to violations, per year, for the main area."""
+        nouns = measure_nouns()
+        phrases = [analysis.change_phrase(self.dataset.orders, self.area, measure, nouns[measure])
+                   for measure in ("procedures_started", "orders_imposed")]
+        rows = self.orders[self.orders["area"] == self.area]
+        figures = [_("{measure}: {values}").format(measure=analysis.measure_labels()[measure],
+                                                   values=by_year(rows[rows["measure"] == measure].sort_values("year")))
+                   for measure in ("procedures_started", "orders_imposed")]
+        return layers.finish(
+            plots.procedure_path(self.orders, self.area),
+            title=_("{area}: {verdict}").format(area=self.area, verdict=i18n.join(phrases)),
+            subtitle=["; ".join(figures),
+                      _("From procedures started to orders imposed to violations, per year, in {area}").format(
+                          area=self.area)],
+            description=(_("Bar chart for {area}, one panel per year, with procedures started, orders imposed and "
+                           "violations.").format(area=self.area) + " " + analysis.describe(rows)),
+            source=layers.source_line(paragraphs),
+        )
+
+    def procedure_path_table(self, caption: str) -> HTML:
+        """Per year: procedures, orders and violations, the share of procedures ending in an order and the rate."""
+        path = analysis.procedure_path(self.orders, self.area)
+        interval = _("{low} to {high}")
+        shown = path.assign(
+            share_ordered=path["share_ordered"].map(i18n.percent),
+            share_interval=[interval.format(low=i18n.percent(low), high=i18n.percent(high))
+                            for low, high in zip(path["share_low"], path["share_high"])],
+            rate=[i18n.number(rate, 2) for rate in path["rate"]],
+            rate_interval=[interval.format(low=i18n.number(low, 2), high=i18n.number(high, 2))
+                           for low, high in zip(path["rate_low"], path["rate_high"])])
+        return chapter.data_table(
+            shown[["year", "procedures_started", "orders_imposed", "violations", "share_ordered", "share_interval",
+                   "rate", "rate_interval"]], caption,
+            labels={"year": _("Year"), **analysis.measure_labels(),
+                    "share_ordered": _("Share of procedures that ended in an order"),
+                    "share_interval": _("95% interval (Wilson)"),
+                    "rate": _("Violations per order (a rate, not a share)"),
+                    "rate_interval": _("95% interval (exact Poisson)")})
+
+    def glue_procedure_path(self) -> None:
+        """Glue the share of procedures that ended in an order, by year, with its Wilson interval."""
+        path = analysis.procedure_path(self.orders, self.area)
+        parts = [(_("{share} in {year} (95% interval {low} to {high})") if first else
+                  _("{share} in {year} ({low} to {high})")).format(
+            share=i18n.percent(r.share_ordered), year=r.year, low=i18n.percent(r.share_low),
+            high=i18n.percent(r.share_high))
+            for first, r in zip([True] + [False] * (len(path) - 1), path.itertuples())]
+        chapter.glue_text("share_ordered_by_year", i18n.join(parts))
+
+    def parts_chart(self, subtitle: str, description: str, paragraphs: str):
+        """Each municipality's orders inside those of its whole region, titled with the regions' verdicts."""
+        wholes = self._wholes()
+        phrases = [_("{area}: {verdict}").format(area=whole, verdict=analysis.change_phrase(
+            self.dataset.orders, whole, "orders_imposed", _("orders"))) for whole in wholes]
+        imposed = self.orders[(self.orders["measure"] == "orders_imposed") & self.orders["area"].isin(wholes)]
+        return layers.finish(
+            plots.parts_of_wholes(self.orders, self.dataset.areas, self.region_id),
+            title=phrases,
+            subtitle=["; ".join(_("{area}: {values}").format(area=whole, values=by_year(
+                imposed[imposed["area"] == whole].sort_values("year"))) for whole in wholes), subtitle],
+            description=description + " " + analysis.describe(self.orders[self.orders["measure"] == "orders_imposed"]),
+            source=layers.source_line(paragraphs),
+        )
+
+    def glue_shares_of_wholes(self) -> None:
+        """Glue each municipality's share of its whole region's orders, by year (``leiden_share_by_year``)."""
+        parent = dict(zip(self.dataset.areas["area"], self.dataset.areas["part_of"]))
+        imposed = self.orders[self.orders["measure"] == "orders_imposed"]
+        values = {(a, int(y)): int(v) for a, y, v in zip(imposed["area"], imposed["year"], imposed["value"])}
+        for area in imposed["area"].unique():
+            whole = parent.get(area)
+            years = sorted(y for a, y in values if a == area and (whole, y) in values)
+            if not isinstance(whole, str) or not years:
+                continue
+            chapter.glue_text(f"{chapter.slug(area)}_share_by_year", i18n.join(
+                [_("{share} in {year}").format(share=i18n.percent(values[area, y] / values[whole, y]), year=y)
+                 for y in years]))
+
+    def violations_chart(self, subtitle: str, description: str, paragraphs: str):
+        """All the region's figures, titled with the adjusted verdicts on the violations of its whole regions."""
+        wholes = self._wholes()
+        phrases = [_("{area}: {verdict}").format(area=whole, verdict=analysis.change_phrase(
+            self.dataset.orders, whole, "violations", _("violations"))) for whole in wholes]
+        violations = self.orders[(self.orders["measure"] == "violations") & self.orders["area"].isin(wholes)]
+        return layers.finish(
+            plots.region_figures(self.orders, self.region_id),
+            title=phrases,
+            subtitle=["; ".join(_("{area}: {values}").format(area=whole, values=by_year(
+                violations[violations["area"] == whole].sort_values("year"))) for whole in wholes), subtitle],
+            description=description + " " + analysis.describe(self.orders),
+            source=layers.source_line(paragraphs),
+        )
+
+    def _wholes(self) -> list[str]:
+        """The region's widest areas with orders imposed (the whole regions of Hollands Midden)."""
+        imposed = set(self.orders.loc[self.orders["measure"] == "orders_imposed", "area"])
+        return [a for a in analysis.non_overlapping_areas(self.orders, self.dataset.areas) if a in imposed]
+
+    def key_figures(self, caption: str, measure: str | None = None) -> HTML:
+        """The region's figures as a folded data table (one measure only, when given)."""
+        rows = self.orders if measure is None else self.orders[self.orders["measure"] == measure]
+        return chapter.data_table(chapter.key_figures(rows), caption)
+
+    def initiatives(self, caption: str) -> HTML:
+        """The region's coded initiatives as a folded data table."""
+        return chapter.data_table(chapter.initiatives_table(self.dataset, self.region_id), caption)
+
+    def convention_articles(self) -> HTML:
+        """The region's 'Convention articles' list."""
+        return convention.region_section(self.dataset, self.region_id)
+
+
+def _funnels(rates: pd.DataFrame, areas: pd.DataFrame) -> list[analysis.Funnel]:
+    """Every year's funnel plot numbers, for years with at least two areas."""
+    results = [analysis.funnel(rates, areas, int(year)) for year in sorted(rates["year"].unique())]
+    return [result for result in results if len(result.points) >= 2]
+
+
+def by_year(rows: pd.DataFrame) -> str:
+    """'71 in 2016 and 45 in 2017': one measure's values in year order."""
+    return i18n.join([_("{value} in {year}").format(value=i18n.number(int(value)), year=int(year))
+                      for year, value in zip(rows["year"], rows["value"])])
+
+
+def rates_by_year(rates: pd.DataFrame) -> str:
+    """'1.86 in 2016 (95% interval 1.45 to 2.35) and 1.18 in 2017 (0.86 to 1.58)': a rate with its interval by year.
+
+    For violations per order (:func:`dvregions.analysis.violation_rates`) and orders per 10,000
+    inhabitants (:func:`dvregions.analysis.population_rates`) alike; the sentence names the unit.
+    """
+    parts = [(_("{rate} in {year} (95% interval {low} to {high})") if first else
+              _("{rate} in {year} ({low} to {high})")).format(
+        rate=i18n.number(r.rate, 2), year=r.year, low=i18n.number(r.rate_low, 2), high=i18n.number(r.rate_high, 2))
+        for first, r in zip([True] + [False] * (len(rates) - 1), rates.sort_values("year").itertuples())]
+    return i18n.join(parts)
+
+
+def population_phrase(rates: pd.DataFrame) -> str:
+    """The population the rates rest on: '381,252 inhabitants registered on 1 January 2016'."""
+    bases = rates[["population", "reference_date", "derived"]].drop_duplicates().sort_values("reference_date")
+    parts = [(_("{population} inhabitants registered on {day}, the sum of its municipalities") if derived else
+              _("{population} inhabitants registered on {day}")).format(
+        population=i18n.number(int(population)), day=i18n.day(date))
+        for population, date, derived in bases.itertuples(index=False)]
+    return i18n.join(parts)
+
+
+def funnel_position(funnels: list[analysis.Funnel], area: str) -> str:
+    """Where an area lies in the funnel plots of chapter 11, year by year, against both sets of limits."""
+    plain = {"within": _("within the 95% limits of chance alone"),
+             "above": _("above the 95% limits of chance alone but within the 99.8% limits"),
+             "below": _("below the 95% limits of chance alone but within the 99.8% limits"),
+             "far_above": _("above the 99.8% limits of chance alone"),
+             "far_below": _("below the 99.8% limits of chance alone")}
+    parts, widened = [], []
+    for result in funnels:
+        point = result.points[result.points["area"] == area]
+        if point.empty:
+            continue
+        parts.append(_("{position} in {year}").format(position=plain[point["position"].iloc[0]], year=result.year))
+        widened.append(point["position_widened"].iloc[0] in ("far_above", "far_below"))
+    if not parts:
+        return _("not among the areas of the funnel plot")
+    allowing = (_("beyond the 99.8% limits allowing for the variation between areas in at least one year")
+                if any(widened) else _("within the 99.8% limits that allow for the variation between areas"))
+    return _("{positions}; {allowing}").format(positions=i18n.join(parts), allowing=allowing)
+
+
+def verdict(changes: pd.DataFrame, change: pd.Series, noun: str) -> str:
+    """The adjusted verdict on one area's change with its figures and p-values, for a sentence."""
+    phrase = analysis.verdict_phrase(analysis.row_verdict(change), noun)
+    return _("{verdict} ({earlier} in {earlier_year}, {later} in {later_year}; p {p} alone, {p_holm} after "
+             "adjusting for {tests} comparisons)").format(verdict=phrase, tests=i18n.number(len(changes)),
+                                                          **chapter.change_values(change))
