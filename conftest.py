@@ -4,7 +4,7 @@
 groups are handed out as workers come free, those with the most tests first. Each notebook is one group (its
 cells share one kernel), as is each test module, with two exceptions: the page-by-page browser checks, where each
 test is its own group, so the longest module is shared out instead of keeping one worker busy to the end; and the
-print tests, one group per edition printed.
+print tests and the next-year chapters, one group per edition.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from xdist.scheduler import LoadScopeScheduling
 
 ONE_GROUP_PER_TEST = ("tests/browser/test_book_pages.py",)
 """Modules whose tests are independent and need no module-wide setup."""
-ONE_GROUP_PER_PARAMETER = ("tests/browser/test_pdf.py",)
+ONE_GROUP_PER_PARAMETER = ("tests/browser/test_pdf.py", "tests/test_next_year.py")
 """Modules that set up once per parameter (a module-scoped fixture with parameters: an edition printed)."""
 
 

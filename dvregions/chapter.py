@@ -93,6 +93,46 @@ def change_values(change: pd.Series) -> dict[str, str]:
     }
 
 
+def change_labels(counts: str) -> dict[str, str]:
+    """Headers of a table of :func:`dvregions.analysis.year_changes`, in the current language.
+
+    Parameters
+    ----------
+    counts : str
+        What the two counts are, already in the current language (e.g. ``_("Orders")``).
+    """
+    return {"area": _("Area"), "level_label": _("Level"), "earlier_year": _("Earlier year"),
+            "earlier": _("{counts}, earlier year").format(counts=counts), "later_year": _("Later year"),
+            "later": _("{counts}, later year").format(counts=counts), "change": _("Change"), "ratio": _("Ratio"),
+            "ratio_low": _("Interval from (unadjusted)"), "ratio_high": _("Interval to (unadjusted)"),
+            "p_value": _("p-value (unadjusted)"), "p_holm": _("p-value (Holm-adjusted)"),
+            "beyond_chance": _("Beyond chance after adjustment"), "non_overlapping": _("Counted in the set of areas")}
+
+
+def coverage_description(coverage: pd.DataFrame) -> str:
+    """The text alternative of the coverage matrix: its size, and which regions state each measure in every year.
+
+    ``coverage`` is :func:`dvregions.analysis.coverage`; every name and count comes from it.
+    """
+    years = sorted(int(year) for year in coverage["year"].unique())
+    regions = list(dict.fromkeys(coverage["name_en"]))
+    labels = analysis.measure_labels()
+    parts = [_("Matrix of {regions} regions by {columns} columns: {measures}, each for {years}.").format(
+        regions=i18n.number(len(regions)), columns=i18n.number(len(years) * len(analysis.MEASURES)),
+        measures=i18n.join([labels[m].lower() for m in analysis.MEASURES]),
+        years=i18n.join([str(y) for y in years]))]
+    for measure in analysis.MEASURES:
+        stated = coverage[(coverage["measure"] == measure) & (coverage["figures"] > 0)]
+        every_year = [r for r in regions if stated.loc[stated["name_en"] == r, "year"].nunique() == len(years)]
+        some = [r for r in regions if r in set(stated["name_en"]) and r not in every_year]
+        parts.append(_("{measure} in every year: {regions}.").format(
+            measure=labels[measure], regions=i18n.join(every_year) or _("none")))
+        if some:
+            parts.append(_("{measure} in some years only: {regions}.").format(measure=labels[measure],
+                                                                              regions=i18n.join(some)))
+    return " ".join(parts)
+
+
 def data_table(frame: pd.DataFrame, caption: str, *, collapsed: bool = True,
                labels: dict[str, str] | None = None) -> HTML:
     """An accessible HTML table with a caption, optionally folded away under a summary line.

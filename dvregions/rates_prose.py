@@ -89,3 +89,11 @@ def violation_differences(table: pd.DataFrame) -> str:
 def _p_value(p: float) -> str:
     """A p-value with three decimals, or 'below 0.001'."""
     return i18n.number(p, 3) if p >= 0.001 else _("below {limit}").format(limit=i18n.number(0.001, 3))
+
+
+def years_compared(changes: pd.DataFrame) -> str:
+    """The years a family of change tests compares: '2016 and 2017', or each area's last two when they differ."""
+    pairs = changes[["earlier_year", "later_year"]].drop_duplicates()
+    if len(pairs) == 1:
+        return i18n.join([str(pairs["earlier_year"].iloc[0]), str(pairs["later_year"].iloc[0])])
+    return _("the last two years each area reports")
