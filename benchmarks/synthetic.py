@@ -82,6 +82,8 @@ def generate(out: Path, repo_data: Path, scale: int = 1, seed: int = SEED) -> in
     procedures = rng.poisson(base[:, None] * trend[None, :])
     orders = rng.binomial(procedures, 0.8)
     violations = rng.binomial(orders, 0.12)
+    # about 2.5 orders per 10,000 inhabitants, with the spread between areas the annex's figures show
+    populations = np.round(base * 0.8 * 10_000 / 2.5 * rng.lognormal(0, 0.4, municipalities)).astype(np.int64)
 
     seen_regions: set[int] = set()
     for m in range(municipalities):
@@ -107,6 +109,11 @@ def generate(out: Path, repo_data: Path, scale: int = 1, seed: int = SEED) -> in
                 order_rows.append(_order(f"synthetic_{letters(r)}", f"Municipality {m + 1:06d}", "municipality",
                                          int(year), measure, int(values[m, y])))
 
+    population_rows = [{"area": f"Municipality {m + 1:06d}", "reference_date": f"{FIRST_YEAR}-01-01",
+                        "population": int(populations[m]), "definition": "registered_population_1_january",
+                        "source": "cbs37713", "source_table": "37713", "cbs_code": f"GM{m % 10_000:04d}"}
+                       for m in range(municipalities)]
+    write_rows(out / "populations.csv", header(repo_data, "populations.csv"), population_rows)
     write_rows(out / "regions.csv", header(repo_data, "regions.csv"), region_rows)
     write_rows(out / "areas.csv", header(repo_data, "areas.csv"), area_rows)
     write_rows(out / "restraining_orders.csv", header(repo_data, "restraining_orders.csv"), order_rows)

@@ -97,7 +97,7 @@ class RegionChapter:
     # ------------------------------------------------------------------ chart and tables
 
     def chart(self, subtitle: str, description: str, paragraphs: str, area: str | None = None,
-              measures: tuple[str, ...] = ("orders_imposed",)):
+              measures: tuple[str, ...] = ("orders_imposed",), nouns: dict[str, str] | None = None):
         """The region's figures, titled with the adjusted verdicts on the changes in ``measures`` of ``area``.
 
         Parameters
@@ -112,20 +112,32 @@ class RegionChapter:
             The area whose change titles the chart (default: the chapter's main area).
         measures : tuple of str
             The measures whose verdicts make the title, orders imposed first.
+        nouns : dict, optional
+            A measure's noun in the title where the region words it otherwise (Rotterdam's known violations).
         """
         area = area or self.area
         changes = analysis.year_changes(self.dataset.orders)
         change = changes.set_index("area").loc[area]
-        nouns = measure_nouns()
+        nouns = {**measure_nouns(), **(nouns or {})}
         phrases = [analysis.change_phrase(self.dataset.orders, area, measure, nouns[measure]) for measure in measures]
         return layers.finish(
             plots.region_figures(self.orders, self.region_id),
-            title=_("{area}: {verdict}").format(area=area, verdict=i18n.join(phrases)),
+            title=_("{area}: {verdict}").format(area=self.display_name(area), verdict=i18n.join(phrases)),
             subtitle=[_("Orders imposed: {earlier} in {earlier_year} and {later} in {later_year}, tested with every "
                         "other area (Holm-adjusted)").format(**chapter.change_values(change)), subtitle],
             description=description + " " + analysis.describe(self.orders),
             source=layers.source_line(paragraphs),
         )
+
+    def display_name(self, area: str) -> str:
+        """An area as a title names it: a group of municipalities by its region and number of members."""
+        areas = self.dataset.areas
+        if areas.loc[areas["area"] == area, "area_level"].iloc[0] != "municipality_group":
+            return area
+        members = int((areas["part_of"] == area).sum())
+        region = self.dataset.regions.set_index("region_id").loc[self.region_id, "name_en"]
+        return _("{region}, {count} municipalities together").format(region=region,
+                                                                    count=i18n.number_word(members))
 
     def procedure_path_chart(self, paragraphs: str):
         """From procedures started to orders imposed to violations, per year, for the main area."""
@@ -133,9 +145,10 @@ class RegionChapter:
         phrases = [analysis.change_phrase(self.dataset.orders, self.area, measure, nouns[measure])
                    for measure in ("procedures_started", "orders_imposed")]
         rows = self.orders[self.orders["area"] == self.area]
-        figures = [_("{measure}: {values}").format(measure=analysis.measure_labels()[measure],
+        labels = analysis.measure_labels()
+        figures = [_("{measure}: {values}").format(measure=labels[measure] if first else labels[measure].lower(),
                                                    values=by_year(rows[rows["measure"] == measure].sort_values("year")))
-                   for measure in ("procedures_started", "orders_imposed")]
+                   for first, measure in zip((True, False), ("procedures_started", "orders_imposed"))]
         return layers.finish(
             plots.procedure_path(self.orders, self.area),
             title=_("{area}: {verdict}").format(area=self.area, verdict=i18n.join(phrases)),
@@ -185,9 +198,9 @@ class RegionChapter:
         imposed = self.orders[(self.orders["measure"] == "orders_imposed") & self.orders["area"].isin(wholes)]
         return layers.finish(
             plots.parts_of_wholes(self.orders, self.dataset.areas, self.region_id),
-            title=phrases,
-            subtitle=["; ".join(_("{area}: {values}").format(area=whole, values=by_year(
-                imposed[imposed["area"] == whole].sort_values("year"))) for whole in wholes), subtitle],
+            title=[_capitalised(phrase) for phrase in phrases],
+            subtitle=[_capitalised("; ".join(_("{area}: {values}").format(area=whole, values=by_year(
+                imposed[imposed["area"] == whole].sort_values("year"))) for whole in wholes)), subtitle],
             description=description + " " + analysis.describe(self.orders[self.orders["measure"] == "orders_imposed"]),
             source=layers.source_line(paragraphs),
         )
@@ -214,9 +227,9 @@ class RegionChapter:
         violations = self.orders[(self.orders["measure"] == "violations") & self.orders["area"].isin(wholes)]
         return layers.finish(
             plots.region_figures(self.orders, self.region_id),
-            title=phrases,
-            subtitle=["; ".join(_("{area}: {values}").format(area=whole, values=by_year(
-                violations[violations["area"] == whole].sort_values("year"))) for whole in wholes), subtitle],
+            title=[_capitalised(phrase) for phrase in phrases],
+            subtitle=[_capitalised("; ".join(_("{area}: {values}").format(area=whole, values=by_year(
+                violations[violations["area"] == whole].sort_values("year"))) for whole in wholes)), subtitle],
             description=description + " " + analysis.describe(self.orders),
             source=layers.source_line(paragraphs),
         )
@@ -238,6 +251,11 @@ class RegionChapter:
     def convention_articles(self) -> HTML:
         """The region's 'Convention articles' list."""
         return convention.region_section(self.dataset, self.region_id)
+
+
+def _capitalised(text: str) -> str:
+    """A title line starts with a capital, even when it starts with a name the annex writes in lower case."""
+    return text[:1].upper() + text[1:]
 
 
 def _funnels(rates: pd.DataFrame, areas: pd.DataFrame) -> list[analysis.Funnel]:
@@ -282,15 +300,18 @@ def funnel_position(funnels: list[analysis.Funnel], area: str) -> str:
              "below": _("below the 95% limits of chance alone but within the 99.8% limits"),
              "far_above": _("above the 99.8% limits of chance alone"),
              "far_below": _("below the 99.8% limits of chance alone")}
-    parts, widened = [], []
+    years_at: dict[str, list[str]] = {}
+    widened = []
     for result in funnels:
         point = result.points[result.points["area"] == area]
         if point.empty:
             continue
-        parts.append(_("{position} in {year}").format(position=plain[point["position"].iloc[0]], year=result.year))
+        years_at.setdefault(point["position"].iloc[0], []).append(str(result.year))
         widened.append(point["position_widened"].iloc[0] in ("far_above", "far_below"))
-    if not parts:
+    if not years_at:
         return _("not among the areas of the funnel plot")
+    parts = [_("{position} in {years}").format(position=plain[position], years=i18n.join(years))
+             for position, years in years_at.items()]
     allowing = (_("beyond the 99.8% limits allowing for the variation between areas in at least one year")
                 if any(widened) else _("within the 99.8% limits that allow for the variation between areas"))
     return _("{positions}; {allowing}").format(positions=i18n.join(parts), allowing=allowing)
@@ -299,6 +320,8 @@ def funnel_position(funnels: list[analysis.Funnel], area: str) -> str:
 def verdict(changes: pd.DataFrame, change: pd.Series, noun: str) -> str:
     """The adjusted verdict on one area's change with its figures and p-values, for a sentence."""
     phrase = analysis.verdict_phrase(analysis.row_verdict(change), noun)
-    return _("{verdict} ({earlier} in {earlier_year}, {later} in {later_year}; p {p} alone, {p_holm} after "
-             "adjusting for {tests} comparisons)").format(verdict=phrase, tests=i18n.number(len(changes)),
-                                                          **chapter.change_values(change))
+    sentence = (_("{verdict} ({earlier} in {earlier_year}, {later} in {later_year}; p {p}, the only comparison of "
+                   "its kind)") if len(changes) == 1 else
+                _("{verdict} ({earlier} in {earlier_year}, {later} in {later_year}; p {p} alone, {p_holm} after "
+                  "adjusting for {tests} comparisons)"))
+    return sentence.format(verdict=phrase, tests=i18n.number(len(changes)), **chapter.change_values(change))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import csv
 import json
 import shutil
@@ -28,7 +29,9 @@ def glued(notebook) -> dict[str, str]:
             data = output.get("data", {})
             # glued numbers are formatted strings: '71' in the text/plain representation; glued Markdown
             # (chapter.glue_text) has only an object's repr there, and its text under text/markdown
-            if name and GLUE_MIME in data and GLUE_MARKDOWN_MIME not in data:
+            if name and GLUE_MARKDOWN_MIME in data:
+                values[name] = data[GLUE_MARKDOWN_MIME]
+            elif name and GLUE_MIME in data:
                 values[name] = ast.literal_eval(data[GLUE_MIME])
     return values
 
@@ -65,17 +68,18 @@ def changed_data(tmp_path) -> Path:
 def test_sentence_uses_the_glued_figure():
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     prose = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
-    assert "{glue:text}`zeeland_orders_imposed_2016`" in prose
-    assert "71" not in prose  # the figure itself is never typed into the prose
+    assert "{glue:md}`orders_by_year`" in prose
+    assert not re.search(r"\b71\b", prose)  # the figure itself is never typed into the prose
 
 
 def test_changed_figure_changes_the_text(changed_data, monkeypatch):
     stored = nbformat.read(NOTEBOOK, as_version=4)
-    assert glued(stored)["zeeland_orders_imposed_2016"] == "71"
+    assert glued(stored)["orders_by_year"].startswith("71 in 2016")
 
     rerun = execute(changed_data, monkeypatch)
     values = glued(rerun)
-    assert values["zeeland_orders_imposed_2016"] == "80"
-    assert values["zeeland_rate_2016"] == "0.05"  # a derived value: 4 violations over 80 orders
+    assert values["orders_by_year"].startswith("80 in 2016")
+    assert values["violation_rate_by_year"].startswith("0.05 in 2016")  # derived: 4 violations over 80 orders
+    assert values["rate_by_year"].startswith("2.10 in 2016")  # derived: 80 orders over 38.1252 ten-thousands
     assert "Orders imposed: 80 in 2016 and 45 in 2017." in chart_descriptions(rerun)[0]
     assert json.dumps(glued(stored)) != json.dumps(values)

@@ -111,6 +111,10 @@ def _orders(count: int) -> str:
 def violation_rates(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VConcatChart:
     """Violations per order imposed with exact 95% Poisson intervals, for the two latest years."""
     rates = analysis.violation_rates(orders)
+    years = sorted(rates["year"].unique())
+    rates = rates[rates["year"].isin(years[-plots.MAX_YEARS:])]
+    shown_years = _("; the last {years} years shown").format(years=i18n.number(plots.MAX_YEARS)) \
+        if len(years) > plots.MAX_YEARS else ""
     shown = rates[rates["area"].isin(plots.shown_areas(rates, "orders_imposed", limit))]
     stated = sorted(set(rates.loc[rates["counted"] != analysis.not_stated(), "area"]))
     area = _("{area} {year}: {violations}, {orders}, {rate} per order (interval {low} to {high}); "
@@ -121,7 +125,8 @@ def violation_rates(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.V
             low=i18n.number(rates["rate"].min(), 2), high=i18n.number(rates["rate"].max(), 2),
             says=_says_what_it_counts(stated)),
         subtitle=[_("A rate, not a share: one order can be violated more than once"),
-                  _("Violations per order imposed, with exact 95% Poisson intervals") + _shown(rates, limit)],
+                  _("Violations per order imposed, with exact 95% Poisson intervals") + _shown(rates, limit)
+                  + shown_years],
         description=(_("Interval plot of violations per order imposed, per area and year.") + " "
                      + " ".join(area.format(area=r.area, year=r.year, violations=_violations(r.violations),
                                             orders=_orders(r.orders_imposed), rate=i18n.number(r.rate, 2),

@@ -45,6 +45,8 @@ ROW_HEADER = alt.Header(labelOrient="top", labelAnchor="start", labelAngle=0, la
 
 MAX_AREAS = 40
 """Charts that list areas show at most this many, so national-scale data stays readable."""
+MAX_YEARS = 5
+"""Charts with a panel row per year and area show at most the latest this many years."""
 
 
 def measure_scale() -> alt.Scale:
@@ -380,13 +382,32 @@ def theme_heatmap(matrix: pd.DataFrame, theme_order: list[str], region_order: li
 
 def funnel_limit_labels() -> dict[tuple[str, float], str]:
     """The legend's words for each funnel limit, keyed by (kind, coverage), in the current language."""
-    inner, outer = (i18n.percent(coverage, 1 if coverage % 0.01 else 0) for coverage in analysis.FUNNEL_LIMITS)
+    inner, outer = (i18n.percent(coverage, 0 if round(coverage * 100, 6).is_integer() else 1)
+                    for coverage in analysis.FUNNEL_LIMITS)
     return {("poisson", analysis.FUNNEL_LIMITS[0]): _("{level}, chance alone").format(level=inner),
             ("poisson", analysis.FUNNEL_LIMITS[1]): _("{level}, chance alone").format(level=outer),
             ("widened", analysis.FUNNEL_LIMITS[0]): _("{level}, allowing for variation between areas").format(
                 level=inner),
             ("widened", analysis.FUNNEL_LIMITS[1]): _("{level}, allowing for variation between areas").format(
                 level=outer)}
+
+
+def _label_sides(points: pd.DataFrame) -> pd.DataFrame:
+    """Mark which point labels go below their point, so that neighbours' labels do not overlap.
+
+    Walking from the smallest population up, a label goes on the other side from its neighbour's when
+    the two points are close (within a fifth of a factor ten in population and 0.5 in rate).
+    """
+    import math
+
+    ordered = points.sort_values("population")
+    below, previous = [], None
+    for row in ordered.itertuples():
+        flip = previous is not None and abs(math.log10(row.population / previous[0])) < 0.2 \
+            and abs(row.rate - previous[1]) < 0.5
+        below.append(not previous[2] if flip else False)
+        previous = (row.population, row.rate, below[-1])
+    return ordered.assign(below=below)
 
 
 def funnel(result: analysis.Funnel, labels: dict[str, str]) -> alt.LayerChart:
@@ -407,17 +428,17 @@ def funnel(result: analysis.Funnel, labels: dict[str, str]) -> alt.LayerChart:
     line_scale = alt.Scale(domain=order, range=[NEUTRAL, NEUTRAL, INK, INK])
     dash_scale = alt.Scale(domain=order, range=[[1, 0], [5, 3], [1, 0], [5, 3]])
     x = alt.X("population:Q", title=_("Inhabitants on 1 January (logarithmic scale)"),
-              scale=alt.Scale(type="log", nice=False), axis=alt.Axis(format=",d", tickCount=4))
+              scale=alt.Scale(type="log", nice=False), axis=alt.Axis(format=",d", tickCount=3, labelOverlap=True))
     y = alt.Y("rate:Q", title=_("Orders imposed per 10,000 inhabitants"), scale=alt.Scale(zero=True))
     lines = alt.Chart(limits).mark_line(strokeWidth=1.5).encode(
         x=x, y=y, detail="side:N",
         color=alt.Color("line:N", scale=line_scale, title=_("Limits around the pooled rate"),
-                        legend=alt.Legend(orient="top", direction="vertical", columns=2)),
+                        legend=alt.Legend(orient="top", direction="vertical", columns=1)),
         strokeDash=alt.StrokeDash("line:N", scale=dash_scale, legend=None))
     pooled = alt.Chart(pd.DataFrame({"rate": [round(result.pooled, 4)]})).mark_rule(
         color=MUTED, strokeDash=[2, 2]).encode(y="rate:Q")
     points = result.points.assign(label=result.points["area"].map(labels).fillna(result.points["area"]))
-    points = points[["area", "label", "orders_imposed", "population", "rate", "rate_low", "rate_high"]]
+    points = _label_sides(points[["area", "label", "orders_imposed", "population", "rate", "rate_low", "rate_high"]])
     tooltip = [alt.Tooltip("area:N", title=_("Area")), alt.Tooltip("orders_imposed:Q", title=_("Orders imposed")),
                alt.Tooltip("population:Q", title=_("Inhabitants"), format=",d"),
                alt.Tooltip("rate:Q", title=_("Per 10,000 inhabitants"), format=".2f"),
@@ -425,8 +446,11 @@ def funnel(result: analysis.Funnel, labels: dict[str, str]) -> alt.LayerChart:
                alt.Tooltip("rate_high:Q", title=_("95% interval to"), format=".2f")]
     base = alt.Chart(points).encode(x="population:Q", y="rate:Q", tooltip=tooltip)
     dots = base.mark_point(filled=True, size=70, color=BLUE, opacity=1)
-    names_text = base.mark_text(align="left", dx=7, dy=-7, fontSize=11).encode(text="label:N")
-    return (lines + pooled + dots + names_text).properties(
+    above = base.mark_text(align="left", dx=7, dy=-7, fontSize=11).encode(text="label:N").transform_filter(
+        "!datum.below")
+    below = base.mark_text(align="left", dx=7, dy=10, fontSize=11).encode(text="label:N").transform_filter(
+        "datum.below")
+    return (lines + pooled + dots + above + below).properties(
         width=WIDTH - 60, height=300, title=alt.TitleParams(
-            _("{year}: pooled rate {pooled} per 10,000 inhabitants").format(
-                year=result.year, pooled=i18n.number(result.pooled, 2)), anchor="start", fontSize=13))
+            _("{year} (pooled rate {pooled})").format(year=result.year, pooled=i18n.number(result.pooled, 2)),
+            anchor="start", fontSize=13))
