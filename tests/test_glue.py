@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ast
-import re
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
