@@ -51,13 +51,18 @@ def glued_numbers(path: Path) -> dict[str, list[str]]:
 
 
 def chart_facts(path: Path) -> list[tuple[list, Counter]]:
-    """Per chart: the numbers in its data, in order, and the digit runs of its description (any order)."""
+    """Per chart: the numbers of each of its datasets, in order, and the digit runs of its description (any order).
+
+    The datasets are compared as a sorted list: their names are hashes of their content, words included, so the
+    order Vega-Lite gives them differs between the editions while each dataset's numbers must not.
+    """
     facts = []
     for output in outputs(path):
         chart = output.get("data", {}).get(CHART_MIME)
         if chart:
-            numbers = [value for rows in chart["spec"].get("datasets", {}).values() for row in rows
-                       for value in row.values() if isinstance(value, int | float) and not isinstance(value, bool)]
+            numbers = sorted([value for row in rows for value in row.values()
+                              if isinstance(value, int | float) and not isinstance(value, bool)]
+                             for rows in chart["spec"].get("datasets", {}).values())
             facts.append((numbers, Counter(_DIGITS.findall(chart["description"]))))
     return facts
 
