@@ -1,13 +1,13 @@
 """The Convention layer: which Istanbul Convention articles the regions' reported work bears on.
 
-Three tables in the data package hold the book's own mapping (not GREVIO's):
+Tables in the data package hold the book's own reading (not GREVIO's):
 
-- ``convention_articles``: every article the book refers to, with its chapter and group;
-- ``theme_articles``: the articles each theme bears on, ``primary`` or ``related``;
-- ``themes_without_article``: themes for which the Convention has no dedicated article.
-
-The link from an initiative to an article is always derived, initiative -> themes ->
-articles, and never stored a second time.
+- ``convention_articles``: every article the book refers to (its own selection), with its chapter and group;
+- ``initiative_articles``: the articles each initiative bears on, ``primary`` or ``related``, each link with
+  its rationale, read initiative by initiative; every count, matrix cell and region section comes from it;
+- ``initiatives_without_article``: initiatives that bear on no listed article, with the reason;
+- ``theme_articles`` and ``themes_without_article``: a reading guide from themes to articles, from which
+  nothing is counted.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 from dvregions import data, i18n
 from dvregions.i18n import _
 
-TABLES = ("convention_articles", "theme_articles", "themes_without_article")
+TABLES = ("convention_articles", "theme_articles", "themes_without_article", "initiative_articles",
+          "initiatives_without_article")
 """The Convention tables; :func:`dvregions.data.load` loads and validates them with the others."""
 
 STRENGTHS = ("primary", "related")
@@ -44,6 +45,11 @@ def group_labels() -> dict[str, str]:
         "migration": _("Migration and asylum"),
         "monitoring": _("Monitoring"),
     }
+
+
+def strength_names() -> dict[str, str]:
+    """Each kind of link of ``initiative_articles.csv`` ('primary', 'related') as a table or sentence shows it."""
+    return {"primary": _("primary"), "related": _("related")}
 
 
 def link_names() -> dict[str, str]:
@@ -78,11 +84,7 @@ def articles(dataset: data.Dataset) -> pd.DataFrame:
 
 
 def initiative_articles(dataset: data.Dataset) -> pd.DataFrame:
-    """Derived links from initiatives to articles, through the themes they are coded with.
-
-    An initiative bears on an article when one of its themes is mapped to the article. When
-    several of its themes reach the same article, the strongest link counts (``primary``
-    before ``related``) and ``via_themes`` names every theme involved.
+    """The links from initiatives to articles, as read initiative by initiative (``initiative_articles.csv``).
 
     Parameters
     ----------
@@ -92,17 +94,12 @@ def initiative_articles(dataset: data.Dataset) -> pd.DataFrame:
     -------
     DataFrame
         One row per initiative and article: ``initiative_id``, ``region_id``, ``article``,
-        ``strength``, ``via_themes`` (theme ids joined by ', '), ``description`` and
+        ``strength`` (``primary`` or ``related``), ``rationale``, ``description`` and
         ``source_paragraph``, sorted by article and initiative.
     """
-    links = dataset.initiative_themes.merge(dataset.theme_articles[["theme_id", "article", "strength"]], on="theme_id")
-    links["rank"] = links["strength"].map({s: i for i, s in enumerate(STRENGTHS)})
-    table = (links.sort_values(["initiative_id", "article", "rank", "theme_id"])
-             .groupby(["initiative_id", "article"], as_index=False)
-             .agg(strength=("strength", "first"), via_themes=("theme_id", ", ".join)))
-    table = table.merge(dataset.initiatives[["initiative_id", "region_id", "description", "source_paragraph"]],
-                        on="initiative_id")
-    columns = ["initiative_id", "region_id", "article", "strength", "via_themes", "description", "source_paragraph"]
+    table = dataset.initiative_articles.drop(columns="source_paragraph").merge(
+        dataset.initiatives[["initiative_id", "region_id", "description", "source_paragraph"]], on="initiative_id")
+    columns = ["initiative_id", "region_id", "article", "strength", "rationale", "description", "source_paragraph"]
     return table[columns].sort_values(["article", "initiative_id"]).reset_index(drop=True)
 
 
@@ -165,12 +162,6 @@ def article_summary(dataset: data.Dataset) -> pd.DataFrame:
     summaries = articles(dataset).set_index("article")["summary"]
     per["summary"] = per["article"].map(summaries)
     return per
-
-
-def silent_articles(dataset: data.Dataset) -> pd.DataFrame:
-    """Articles the book refers to that no initiative in the annex bears on (monitoring left out)."""
-    summary = article_summary(dataset)
-    return summary[summary["initiatives"] == 0].reset_index(drop=True)
 
 
 def theme_article_labels(dataset: data.Dataset) -> pd.DataFrame:
@@ -243,27 +234,35 @@ def region_articles(dataset: data.Dataset, region_id: str) -> pd.DataFrame:
                   "paragraphs"]].reset_index(drop=True)
 
 
-def notable_article(dataset: data.Dataset, region_id: str) -> pd.Series:
-    """The article most of a region's initiatives bear on as their primary article.
+def notable_articles(dataset: data.Dataset, region_id: str) -> pd.DataFrame:
+    """The articles most of a region's initiatives bear on as their primary article, ties included.
 
-    Ties go to the lower article number, so the answer is reproducible.
-
-    Returns
-    -------
-    Series
-        The first row of :func:`region_articles` (``article``, ``label``, ``initiatives``, ...).
+    The first rows of :func:`region_articles` that share its top number of primary links and of
+    links, in article order.
     """
-    return region_articles(dataset, region_id).iloc[0]
+    table = region_articles(dataset, region_id)
+    first = table.iloc[0]
+    tied = table[(table["link"] == first["link"]) & (table["initiatives"] == first["initiatives"])]
+    return tied.sort_values("article").reset_index(drop=True)
 
 
 def notable_article_text(dataset: data.Dataset, region_id: str) -> str:
-    """One Markdown phrase for a chapter summary, e.g. 'Article 18 (*General obligations*), with 4 initiatives'."""
-    row = notable_article(dataset, region_id)
-    title = articles(dataset).set_index("article").loc[row["article"], "title"]
-    count = int(row["initiatives"])
-    phrase = (_("Article {article} (*{title}*), with {count} initiative") if count == 1
-              else _("Article {article} (*{title}*), with {count} initiatives"))
-    return phrase.format(article=int(row["article"]), title=title, count=i18n.number(count))
+    """One Markdown phrase for a chapter, naming every article in a tie.
+
+    'Article 18 (*General obligations*), with 4 initiatives', or 'Articles 11 (*Data collection and
+    research*) and 18 (*General obligations*), with 2 initiatives each'.
+    """
+    rows = notable_articles(dataset, region_id)
+    titles = articles(dataset).set_index("article")["title"]
+    count = int(rows["initiatives"].iloc[0])
+    named = [_("{article} (*{title}*)").format(article=int(a), title=titles.loc[a]) for a in rows["article"]]
+    if len(named) == 1:
+        phrase = (_("Article {articles}, with {count} initiative") if count == 1
+                  else _("Article {articles}, with {count} initiatives"))
+    else:
+        phrase = (_("Articles {articles}, with {count} initiative each") if count == 1
+                  else _("Articles {articles}, with {count} initiatives each"))
+    return phrase.format(articles=i18n.join(named), count=i18n.number_word(count))
 
 
 def region_section(dataset: data.Dataset, region_id: str) -> HTML:

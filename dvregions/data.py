@@ -34,7 +34,8 @@ INPUTS_LOG_ENV = inputs_log.ENV_VAR
 """See :mod:`dvregions.inputs_log`: where the loader logs every file it reads, for the build."""
 
 TABLES = ("regions", "areas", "restraining_orders", "populations", "themes", "initiatives", "initiative_themes",
-          "convention_articles", "theme_articles", "themes_without_article")
+          "convention_articles", "theme_articles", "themes_without_article", "initiative_articles",
+          "initiatives_without_article")
 """Resources the book needs; the descriptor may hold more."""
 
 

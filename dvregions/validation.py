@@ -582,6 +582,25 @@ def check_theme_mapping(tables: Tables) -> list[Problem]:
     return problems
 
 
+def check_initiative_links(tables: Tables) -> list[Problem]:
+    """Every initiative bears on an article or says why not, never both; a link cites its initiative's paragraph."""
+    initiatives = tables["initiatives"]
+    links, without = tables["initiative_articles"], tables["initiatives_without_article"]
+    linked, marked = set(links["initiative_id"]), set(without["initiative_id"])
+    problems = [Problem(INITIATIVES_FILE, f"initiative {i!r} has no row in initiative_articles.csv and is not listed "
+                        "in initiatives_without_article.csv", _row(index), "initiative_id")
+                for index, i in initiatives["initiative_id"].items() if i not in linked | marked]
+    problems += [Problem("initiatives_without_article.csv", f"initiative {i!r} is listed as bearing on no article but "
+                         "has rows in initiative_articles.csv", _row(index), "initiative_id")
+                 for index, i in without["initiative_id"].items() if i in linked]
+    paragraph = dict(zip(initiatives["initiative_id"], initiatives["source_paragraph"]))
+    problems += [Problem("initiative_articles.csv", f"paragraph {p} is not the paragraph of initiative {i!r} "
+                         f"({paragraph.get(i)})", _row(index), "source_paragraph")
+                 for index, (i, p) in enumerate(zip(links["initiative_id"], links["source_paragraph"]))
+                 if i in paragraph and paragraph[i] != p]
+    return problems
+
+
 Stage = tuple[tuple[set[str], Callable[[Tables], list[Problem]]], ...]
 
 STRUCTURE_CHECKS: Stage = (
@@ -590,6 +609,7 @@ STRUCTURE_CHECKS: Stage = (
     ({"initiatives"}, check_year_ranges),
     ({"populations"}, check_population_dates),
     ({"themes", "theme_articles", "themes_without_article", "convention_articles"}, check_theme_mapping),
+    ({"initiatives", "initiative_articles", "initiatives_without_article"}, check_initiative_links),
 )
 FIGURE_CHECKS: Stage = (
     ({"restraining_orders"}, check_measure_order),

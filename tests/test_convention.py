@@ -97,62 +97,71 @@ class TestTables:
 # --- derived links, worked by hand ---------------------------------------------------------
 
 
-class TestDerivedLinks:
-    def test_matches_the_tables(self, dataset):
+class TestInitiativeLinks:
+    def test_every_count_comes_from_the_links_read_per_initiative(self, dataset):
         links = convention.initiative_articles(dataset)
-        expected = (dataset.initiative_themes.merge(dataset.theme_articles, on="theme_id")
-                    [["initiative_id", "article"]].drop_duplicates())
-        got = links[["initiative_id", "article"]]
-        assert len(got) == len(expected)
-        assert set(map(tuple, got.values)) == set(map(tuple, expected.values))
+        got = set(map(tuple, links[["initiative_id", "article", "strength"]].values))
+        read = set(map(tuple, dataset.initiative_articles[["initiative_id", "article", "strength"]].values))
+        assert got == read
+        matrix = convention.article_region_matrix(dataset)
+        assert matrix["initiatives"].sum() == len(links[links["article"].isin(matrix["article"])])
 
     @pytest.mark.parametrize("initiative_id, expected", [
-        # ze-01 Veerkracht: themes shelter and child_abuse -> 23 primary, 22 related (shelter), 26 related (child abuse)
-        ("ze-01", {23: "primary", 22: "related", 26: "related"}),
-        # am-17 restraining-order work process: 52 primary; 53, 50, 51 related
-        ("am-17", {52: "primary", 53: "related", 50: "related", 51: "related"}),
-        # gz-04 trafficking care coordinator: human_trafficking only, which has no article
-        ("gz-04", {}),
-        # pl-01 elder-abuse action plan: elder_abuse (2, 4 related) and regional_plan (7 primary; 8, 10 related)
-        ("pl-01", {2: "related", 4: "related", 7: "primary", 8: "related", 10: "related"}),
-        # am-19 forced-marriage campaign: awareness (13) and harmful practices (37, 38 primary; 32, 42, 59 related)
-        ("am-19", {13: "primary", 37: "primary", 38: "primary", 32: "related", 42: "related", 59: "related"}),
+        # ze-01 Veerkracht: support for children in the shelter -> child witnesses (26) first, the shelter (23) related
+        ("ze-01", {26: "primary", 23: "related"}),
+        # am-17 the restraining-order work process: the emergency barring order (52); monitoring touches data (11)
+        ("am-17", {52: "primary", 11: "related"}),
+        # pl-02 AWARE alarm devices with support: risk management (51), the one Article 51 link
+        ("pl-02", {51: "primary", 18: "related"}),
+        # am-19 a forced-marriage campaign for professionals: awareness (13), not genital mutilation (38)
+        ("am-19", {13: "primary", 15: "related", 37: "related"}),
+        # ro-05 empowerment of women: the gender perspective (6) and empowering women (12(6))
+        ("ro-05", {6: "primary", 12: "primary", 18: "related"}),
+        # gz-11 a question in a residents' panel is research (11), not awareness (13)
+        ("gz-11", {11: "primary", 27: "related"}),
     ])
-    def test_worked_by_hand(self, dataset, initiative_id, expected):
+    def test_read_by_hand(self, dataset, initiative_id, expected):
         links = convention.initiative_articles(dataset)
         got = links[links["initiative_id"] == initiative_id]
         assert dict(zip(got["article"], got["strength"])) == expected
 
-    def test_strongest_link_wins(self, dataset):
-        # fr-02: cooperation gives 7 related, regional_plan gives 7 primary -> primary, via both themes
-        links = convention.initiative_articles(dataset).set_index(["initiative_id", "article"])
-        assert links.loc[("fr-02", 7), "strength"] == "primary"
-        assert links.loc[("fr-02", 7), "via_themes"] == "regional_plan, cooperation"  # strongest first
+    def test_article_51_only_for_the_alarm_devices(self, dataset):
+        links = convention.initiative_articles(dataset)
+        assert links.loc[links["article"] == 51, "initiative_id"].tolist() == ["pl-02"]
+
+    def test_an_initiative_without_article_says_why(self, dataset):
+        without = dataset.initiatives_without_article.set_index("initiative_id")
+        assert "gz-04" in without.index and "trafficking" in without.loc["gz-04", "reason"]
+
+    def test_rationales_are_written_one_by_one(self, dataset):
+        counts = dataset.as_written("initiative_articles")["rationale"].value_counts()
+        assert counts.max() <= 2, counts[counts > 2]
 
     def test_matrix_counts(self, dataset):
         matrix = convention.article_region_matrix(dataset).set_index(["article", "region_id"])
         assert matrix.loc[(52, "amsterdam_amstelland"), "initiatives"] == 1
         assert matrix.loc[(52, "rotterdam"), "link"] == "none"
-        assert matrix.loc[(23, "zeeland"), "link"] == "primary"
-        assert "ze-01 (para. 3)" in matrix.loc[(23, "zeeland"), "initiative_list"]
+        assert matrix.loc[(26, "zeeland"), "link"] == "primary"
+        assert matrix.loc[(23, "zeeland"), "link"] == "related only"
+        assert "ze-01 (para. 3)" in matrix.loc[(26, "zeeland"), "initiative_list"]
         assert len(matrix) == (dataset.convention_articles["group"] != "monitoring").sum() * len(dataset.regions)
 
     def test_region_articles_and_notable(self, dataset):
         table = convention.region_articles(dataset, "zeeland")
-        assert set(table["article"]) == {7, 9, 11, 18, 20, 22, 23, 25, 26, 51}
-        assert table.iloc[0]["article"] == 11  # 2 primary (ze-05, ze-06), ties with 18 broken by number
-        assert convention.notable_article_text(dataset, "zeeland").startswith("Article 11")
+        expected = set(dataset.initiative_articles.merge(dataset.initiatives, on="initiative_id")
+                       .query("region_id == 'zeeland'")["article"])
+        assert set(table["article"]) == expected
+        # Articles 11 and 18 tie with two primary links each in Zeeland: the sentence names both.
+        assert convention.notable_article_text(dataset, "zeeland").startswith("Articles 11 (")
+        assert "18 (" in convention.notable_article_text(dataset, "zeeland")
         with pytest.raises(KeyError):
             convention.region_articles(dataset, "utrecht")
 
     def test_region_section_lists_articles_with_initiatives(self, dataset):
         html = convention.region_section(dataset, "rotterdam").data
-        assert "<strong>Art. 37 Forced marriage</strong>" in html
+        assert "<strong>Art. 6 Gender-sensitive policies</strong>" in html
         assert "ro-" in html and "annex paragraph" in html
         assert "id=" not in html
-
-    def test_silent_articles(self, dataset):
-        assert {3, 6, 24} <= set(convention.silent_articles(dataset)["article"])
 
     def test_theme_labels_name_other_instrument(self, dataset):
         labels = convention.theme_article_labels(dataset).set_index("theme_id")["articles"]
@@ -200,6 +209,28 @@ class TestValidation:
         _set_cell(broken / "theme_articles.csv", 1, "theme_id", "child_abuse")  # regional_plan,7,primary
         problems = data.validate(broken)
         assert any(p.file == "themes_without_article.csv" and "child_abuse" in p.message for p in problems)
+
+
+    def test_initiative_neither_linked_nor_marked(self, broken):
+        _drop_rows(broken / "initiative_articles.csv", lambda r: r["initiative_id"] != "ze-03")
+        problems = data.validate(broken)
+        assert [(p.file, p.column) for p in problems] == [("initiatives.csv", "initiative_id")]
+        assert "'ze-03' has no row in initiative_articles.csv" in problems[0].message and problems[0].row == 3
+
+    def test_initiative_both_linked_and_marked(self, broken):
+        _set_cell(broken / "initiatives_without_article.csv", 1, "initiative_id", "ze-03")
+        problems = data.validate(broken)
+        assert any(p.file == "initiatives_without_article.csv" and "'ze-03'" in p.message for p in problems)
+
+    def test_link_cites_another_paragraph(self, broken):
+        _set_cell(broken / "initiative_articles.csv", 1, "source_paragraph", "4")
+        problems = data.validate(broken)
+        assert [(p.file, p.row, p.column) for p in problems] == [("initiative_articles.csv", 1, "source_paragraph")]
+
+    def test_link_to_an_article_the_book_does_not_list(self, broken):
+        _set_cell(broken / "initiative_articles.csv", 1, "article", "19")
+        problems = data.validate(broken)
+        assert any(p.file == "initiative_articles.csv" and p.row == 1 and p.column == "article" for p in problems)
 
 
 # --- the chart ----------------------------------------------------------------------------------
