@@ -93,16 +93,8 @@ def code_words() -> dict[str, str]:
 
 
 def not_stated() -> str:
-    """What an area that does not say what its violations figure counts is labelled with."""
+    """What a violations figure whose source says nothing of what it counts is labelled with."""
     return _("Not stated")
-
-
-def violations_counted() -> dict[str, str]:
-    """What an area says its violations figure counts, where the annex says it (paragraph 21 for Rotterdam).
-
-    Every other area is :func:`not_stated`: its figure is not shown to be a count of violated orders either.
-    """
-    return {"Rotterdam": _("Known violations of the restraining order or of the contact ban")}
 
 
 SIGNIFICANCE = 0.05
@@ -179,11 +171,12 @@ def _violations_and_orders(orders: pd.DataFrame) -> pd.DataFrame:
 def violation_rates(orders: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     """Violations per order imposed, with exact (Garwood) Poisson intervals, per area and year.
 
-    One order can be violated more than once, and only Rotterdam says what it counts, so
+    One order can be violated more than once, and the areas word their figures differently, so
     violations divided by orders is a rate (events per order), not the share of orders violated:
     the count is treated as Poisson with the orders imposed as exposure. Columns: ``region_id``,
     ``area``, ``area_level``, ``year``, ``violations``, ``orders_imposed``, ``rate``, ``rate_low``,
-    ``rate_high``, ``counted`` (what the area says it counts, or :func:`not_stated`) and ``level_label``.
+    ``rate_high``, ``counted`` (what the source says of the violations figure: its note, or
+    :func:`not_stated`) and ``level_label``.
     Only area-years that state both figures, with at least one order, appear.
     """
     table = _violations_and_orders(orders)
@@ -195,7 +188,9 @@ def violation_rates(orders: pd.DataFrame, confidence: float = 0.95) -> pd.DataFr
     table["rate"] = table["violations"].astype(float) / table["orders_imposed"].astype(float)
     table["rate_low"] = [low for low, _high in bounds]
     table["rate_high"] = [high for _low, high in bounds]
-    table["counted"] = table["area"].map(violations_counted()).fillna(not_stated())
+    notes = orders[orders["measure"] == "violations"].set_index(["area", "year"])["note"]
+    table["counted"] = [notes.get((a, y), pd.NA) for a, y in zip(table["area"], table["year"])]
+    table["counted"] = table["counted"].fillna(not_stated())
     table["level_label"] = table["area_level"].map(level_labels())
     return table.astype({"violations": "int64", "orders_imposed": "int64"}).reset_index(drop=True)
 

@@ -88,7 +88,7 @@ def violation_differences(table: pd.DataFrame) -> str:
 
 def _p_value(p: float) -> str:
     """A p-value with three decimals, or 'below 0.001'."""
-    return i18n.number(p, 3) if p >= 0.001 else _("below {limit}").format(limit=i18n.number(0.001, 3))
+    return i18n.p_value(p) if p >= 0.001 else _("below {limit}").format(limit=i18n.number(0.001, 3))
 
 
 def years_compared(changes: pd.DataFrame) -> str:
@@ -97,3 +97,26 @@ def years_compared(changes: pd.DataFrame) -> str:
     if len(pairs) == 1:
         return i18n.join([str(pairs["earlier_year"].iloc[0]), str(pairs["later_year"].iloc[0])])
     return _("the last two years each area reports")
+
+
+def without_implied(orders: pd.DataFrame, areas: pd.DataFrame) -> str:
+    """What the tests of violations say when the figures that rest on an implication are left out.
+
+    A figure whose ``basis`` is ``implied`` rests on reading which figure a sentence refers to; this
+    sentence shows whether any verdict depends on that reading.
+    """
+    implied = orders[(orders["measure"] == "violations") & (orders["basis"] == "implied")]
+    if implied.empty:
+        return _("No figure of violations rests on an implication.")
+    kept = analysis.year_changes(orders[orders["basis"] != "implied"], "violations", areas=areas)
+    beyond = kept[kept["beyond_chance"]]
+    figures = i18n.join([_("{area} in {year}").format(area=r.area, year=r.year) for r in implied.itertuples()])
+    if beyond.empty:
+        verdict = _("no change in violations passes")
+    else:
+        verdict = _("the changes that pass are {changes}").format(changes=i18n.join(
+            [_("{area} ({earlier} to {later})").format(area=r.area, earlier=i18n.number(r.earlier),
+                                                       later=i18n.number(r.later)) for r in beyond.itertuples()]))
+    return _("Leaving out the figures that rest on reading which figure a sentence refers to ({figures}), "
+             "{tests} tests remain, and {verdict}.").format(figures=figures, tests=i18n.number(len(kept)),
+                                                           verdict=verdict)

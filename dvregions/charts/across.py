@@ -90,14 +90,6 @@ def orders_by_year(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VC
     )
 
 
-def _says_what_it_counts(stated: list[str]) -> str:
-    """Which areas say what their violations figure counts: 'only Rotterdam says what it counts'."""
-    if not stated:
-        return _("no area says what it counts")
-    sentence = _("only {areas} says what it counts") if len(stated) == 1 else _("only {areas} say what they count")
-    return sentence.format(areas=i18n.join(stated))
-
-
 def _violations(count: int) -> str:
     """'1 violation', '4 violations'."""
     return (_("{count} violation") if count == 1 else _("{count} violations")).format(count=i18n.number(count))
@@ -116,14 +108,12 @@ def violation_rates(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.V
     shown_years = _("; the last {years} years shown").format(years=i18n.number(plots.MAX_YEARS)) \
         if len(years) > plots.MAX_YEARS else ""
     shown = rates[rates["area"].isin(plots.shown_areas(rates, "orders_imposed", limit))]
-    stated = sorted(set(rates.loc[rates["counted"] != analysis.not_stated(), "area"]))
     area = _("{area} {year}: {violations}, {orders}, {rate} per order (interval {low} to {high}); "
              "what is counted: {counted}.")
     return layers.finish(
         plots.violation_rate_intervals(rates, limit),
-        title=_("{low} to {high} violations per order; {says}").format(
-            low=i18n.number(rates["rate"].min(), 2), high=i18n.number(rates["rate"].max(), 2),
-            says=_says_what_it_counts(stated)),
+        title=_("{low} to {high} violations per order, counted as each area's source words it").format(
+            low=i18n.number(rates["rate"].min(), 2), high=i18n.number(rates["rate"].max(), 2)),
         subtitle=[_("A rate, not a share: one order can be violated more than once"),
                   _("Violations per order imposed, with exact 95% Poisson intervals") + _shown(rates, limit)
                   + shown_years],
@@ -159,8 +149,8 @@ def change_ratios(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VCo
                      + " "
                      + " ".join(area[bool(r.beyond_chance)].format(
                          area=r.area, ratio=i18n.number(r.ratio, 2), low=i18n.number(r.ratio_low, 2),
-                         high=i18n.number(r.ratio_high, 2), p=i18n.number(r.p_value, 3),
-                         p_holm=i18n.number(r.p_holm, 3))
+                         high=i18n.number(r.ratio_high, 2), p=i18n.p_value(r.p_value),
+                         p_holm=i18n.p_value(r.p_holm))
                                 for r in shown.itertuples())),
         source=layers.source_line("4-21"),
     )
