@@ -88,8 +88,8 @@ def change_values(change: pd.Series) -> dict[str, str]:
         "later": i18n.number(int(change["later"])),
         "earlier_year": str(int(change["earlier_year"])),
         "later_year": str(int(change["later_year"])),
-        "p": i18n.number(float(change["p_value"]), 3),
-        "p_holm": i18n.number(float(change["p_holm"]), 3),
+        "p": i18n.p_value(float(change["p_value"])),
+        "p_holm": i18n.p_value(float(change["p_holm"])),
     }
 
 
@@ -183,6 +183,8 @@ def _readable_cells(frame: pd.DataFrame) -> pd.DataFrame:
             shown[column] = values.map({True: _("True"), False: _("False")}).astype(object)
         elif pd.api.types.is_float_dtype(values):
             shown[column] = values.astype(object).map(_decimal_comma)
+        elif pd.api.types.is_integer_dtype(values) and (values < 0).any():
+            shown[column] = values.map(lambda v: i18n.number(int(v)) if pd.notna(v) else v).astype(object)
     return shown
 
 
@@ -190,7 +192,7 @@ def _decimal_comma(value: object) -> object:
     """A float written as pandas writes it, with a decimal comma; missing values stay missing."""
     if not isinstance(value, float) or pd.isna(value):
         return value
-    return str(value).replace(".", ",")
+    return str(value).replace(".", ",").replace("-", i18n.MINUS)
 
 
 def key_figures(orders: pd.DataFrame) -> pd.DataFrame:

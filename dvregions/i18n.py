@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 
 __all__ = ["LANGUAGE_ENV", "LANGUAGES", "MissingTranslation", "_", "catalog_path", "join", "language", "number",
-           "number_word", "day", "percent", "TRANSLATED_COLUMNS", "translate_column"]
+           "number_word", "day", "p_value", "percent", "TRANSLATED_COLUMNS", "translate_column"]
 
 LANGUAGE_ENV = "DVREGIONS_LANGUAGE"
 """Environment variable naming the language of generated text: ``en`` (default) or ``nl``."""
@@ -43,6 +43,8 @@ TRANSLATED_COLUMNS: dict[str, tuple[str, ...]] = {
     "populations": ("note",),
     "convention_articles": ("title", "summary", "chapter_title"),
     "theme_articles": ("rationale",),
+    "initiative_articles": ("rationale",),
+    "initiatives_without_article": ("reason",),
     "themes_without_article": ("other_instrument_title", "note", "source"),
 }
 """Text columns of the data shown to readers; the loader gives them in the current language."""
@@ -128,12 +130,22 @@ def translate_column(values):
     return values.map(lambda text: _(text) if isinstance(text, str) else text)
 
 
+MINUS = "\u2212"
+"""The minus sign Dutch typesetting uses for a negative number (not the hyphen a keyboard types)."""
+
+
 def number(value: float, decimals: int = 0) -> str:
-    """A number as this language writes it: ``1,234.5`` in English, ``1.234,5`` in Dutch."""
+    """A number as this language writes it: ``1,234.5`` in English, ``1.234,5`` and ``−3`` in Dutch."""
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=language())
+    text = format_decimal(value, format=pattern, locale=language())
+    return text.replace("-", MINUS) if language() != SOURCE_LANGUAGE else text
+
+
+def p_value(p: float) -> str:
+    """A p-value with three decimals; a p-value of one (after an adjustment, say) with two: ``1.00``."""
+    return number(1, 2) if p >= 0.9995 else number(p, 3)
 
 
 def percent(share: float, decimals: int = 0) -> str:
