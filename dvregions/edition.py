@@ -35,8 +35,10 @@ from dvregions import build, i18n, translations
 
 LANG = "nl"
 STAGE = Path("_build") / LANG
-SHARED = ("book/_static", "book/_templates", "book/references.bib", "data")
-"""Files the Dutch tree uses as they are (linked, not copied): assets, the bibliography, the downloadable data."""
+SHARED = ("book/_static", "book/_templates", "data")
+"""Files the Dutch tree uses as they are (linked, not copied): assets and the downloadable data."""
+BIBLIOGRAPHY_STYLE = "dvregions_nl"
+"""The pybtex style of the Dutch bibliography (:mod:`dvregions.sphinx_ext`): Dutch words around the entries."""
 
 
 CODE_TOGGLES = {"nb_code_prompt_show": "Code tonen", "nb_code_prompt_hide": "Code verbergen"}
@@ -116,16 +118,23 @@ def stage(root: Path) -> Path:
     src.mkdir(parents=True, exist_ok=True)
     words = translations.table(root / "locales" / LANG / f"{i18n.PACKAGE_DOMAIN}.po")
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    config["title"] = words[config["title"]]
-    config["author"] = words[config["author"]]
+    config["title"] = words[translations.same_words(config["title"])]
+    config["author"] = words[translations.same_words(config["author"])]
     config["sphinx"]["config"].update(language=LANG, **CODE_TOGGLES)
+    config["sphinx"]["config"]["bibtex_default_style"] = BIBLIOGRAPHY_STYLE
     build.write_if_changed(src / "_config.yml", yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     for part in toc.get("parts", []):
-        part["caption"] = words[part["caption"]]
+        part["caption"] = words[translations.same_words(part["caption"])]
     build.write_if_changed(src / "_toc.yml", yaml.safe_dump(toc, allow_unicode=True, sort_keys=False))
     for shared in SHARED:
         _link(root / shared, src / shared)
+    bibliography = root / translations.BIBLIOGRAPHY
+    if (src / translations.BIBLIOGRAPHY).is_symlink():
+        (src / translations.BIBLIOGRAPHY).unlink()
+    build.write_if_changed(src / translations.BIBLIOGRAPHY, translations.translate_bibliography(
+        bibliography.read_text(encoding="utf-8"),
+        translations.table(root / "locales" / LANG / "book" / "references_bib.po")))
     for page in translations.page_sources(root):
         rel = page.relative_to(root)
         table = translations.table(root / "locales" / LANG / rel.with_suffix(".po"))

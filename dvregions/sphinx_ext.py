@@ -238,8 +238,42 @@ def check_static_files(app: Sphinx, exception: Exception | None) -> None:
             )
 
 
+def _bibliography_styles() -> dict[str, type]:
+    """The book's pybtex styles: titles as the sources write them, and the words around entries per language.
+
+    pybtex's ``plain`` style writes every article title in sentence case, which lower-cases proper
+    names ("Veilig thuis", "De wet tijdelijk huisverbod"); these styles keep a title as written.
+    """
+    from pybtex.style.formatting.plain import Style as Plain
+    from pybtex.style.template import field, href, optional, sentence, words
+
+    class BookStyle(Plain):
+        visited = "visited on"
+
+        def format_title(self, e, which_field, as_sentence=True):
+            title = field(which_field)
+            return sentence[title] if as_sentence else title
+
+        def format_web_refs(self, e):
+            return sentence[optional[self.format_url(e), optional[" (", self.visited, " ", field("urldate"), ")"]],
+                            optional[self.format_doi(e)]]
+
+        def format_url(self, e):
+            url = field("url", raw=True)
+            return words["URL:", href(url)[url]]
+
+    class DutchStyle(BookStyle):
+        visited = "geraadpleegd op"
+
+    return {"dvregions": BookStyle, "dvregions_nl": DutchStyle}
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the hooks; the mime renderer itself is found via its entry point."""
+    """Register the hooks and the bibliography styles; the mime renderer itself is found via its entry point."""
+    from pybtex.plugin import register_plugin
+
+    for name, style in _bibliography_styles().items():
+        register_plugin("pybtex.style.formatting", name, style)
     app.connect("builder-inited", on_builder_inited)
     app.connect("html-page-context", on_html_page_context)
     app.connect("build-finished", check_static_files)

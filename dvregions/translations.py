@@ -110,15 +110,20 @@ def messages(markdown: str) -> list[str]:
 
 
 def translate_markdown(markdown: str, table: dict[str, str]) -> str:
-    """``markdown`` with every translatable block replaced by its translation from ``table``."""
+    """``markdown`` with every translatable block replaced by its translation from ``table`` (see :func:`table`)."""
     out = []
     for translatable, text in segments(markdown):
         if translatable:
             key = text.rstrip("\n")
-            out.append(table[key] + text[len(key):])
+            out.append(table[same_words(key)] + text[len(key):])
         else:
             out.append(text)
     return "".join(out)
+
+
+def same_words(message: str) -> str:
+    """A message with its white space folded: an edit that only re-wraps a paragraph leaves it the same message."""
+    return " ".join(message.split())
 
 
 # --------------------------------------------------------------------------- sources
@@ -192,6 +197,38 @@ def book_messages(root: Path = ROOT) -> Iterator[tuple[str, str]]:
         yield part["caption"], TOC
 
 
+BIBLIOGRAPHY = "book/references.bib"
+BIB_FIELDS = ("howpublished", "note", "year")
+"""Fields of the bibliography whose text is ours (descriptions, notes, 'n.d.'), translated for the Dutch edition.
+
+Titles, names and addresses are the sources' own and stay as they are."""
+_BIB_FIELD = re.compile(r"^(\s*(" + "|".join(BIB_FIELDS) + r")\s*=\s*\{)(.*)(\},?\s*)$")
+
+
+def bibliography_messages(root: Path = ROOT) -> Iterator[tuple[str, str]]:
+    """The translatable field values of the bibliography, each with its line (numbers are left out)."""
+    for number, line in enumerate((root / BIBLIOGRAPHY).read_text(encoding="utf-8").splitlines(), start=1):
+        match = _BIB_FIELD.match(line)
+        if match and _has_letters(match.group(3)):
+            yield match.group(3), f"{BIBLIOGRAPHY}:{number}"
+
+
+def _has_letters(value: str) -> bool:
+    """A field value to translate: words, or an abbreviation such as 'n.d.' (a year of digits is not)."""
+    return re.search(r"[A-Za-z]", value) is not None
+
+
+def translate_bibliography(text: str, table: dict[str, str]) -> str:
+    """The bibliography with every translatable field value replaced by its translation from ``table``."""
+    def line_in_language(line: str) -> str:
+        match = _BIB_FIELD.match(line)
+        if not match or not _has_letters(match.group(3)):
+            return line
+        return match.group(1) + table[same_words(match.group(3))] + match.group(4)
+
+    return "\n".join(line_in_language(line) for line in text.split("\n"))
+
+
 def _collect(pairs) -> dict[str, list[str]]:
     """Message -> places, in first-seen order."""
     found: dict[str, list[str]] = {}
@@ -213,6 +250,7 @@ def catalogs(root: Path, lang: str) -> dict[Path, dict[str, list[str]]]:
     result[root / "locales" / lang / f"{i18n.PACKAGE_DOMAIN}.po"] = _collect([*book_messages(root),
                                                                              *code_messages(root)])
     result[root / "locales" / lang / f"{i18n.DATA_DOMAIN}.po"] = _collect(data_messages(root))
+    result[root / "locales" / lang / "book" / "references_bib.po"] = _collect(bibliography_messages(root))
     return result
 
 
@@ -263,10 +301,22 @@ def update(root: Path = ROOT, lang: str = "nl", only: str | None = None) -> list
             template.add(message, locations=[(place, None) for place in places[:5]])
         catalog = read_catalog(path)
         catalog.locale = lang  # type: ignore[assignment]
+        _keep_rewrapped(catalog, found)
         catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
         if write_catalog(path, catalog):
             changed.append(path)
     return changed
+
+
+def _keep_rewrapped(catalog, found: dict[str, list[str]]) -> None:
+    """Give a message that differs from a translated one only in white space that translation, not a draft."""
+    translated = {same_words(entry.id): entry for entry in catalog
+                  if entry.id and entry.string and not entry.fuzzy}
+    for message in found:
+        entry = translated.get(same_words(message))
+        if message not in catalog and entry is not None:
+            catalog.add(message, string=entry.string, auto_comments=entry.auto_comments,
+                        user_comments=entry.user_comments, flags=entry.flags)
 
 
 @dataclass(frozen=True)
@@ -311,8 +361,9 @@ def problems(root: Path = ROOT, lang: str = "nl") -> list[TranslationProblem]:
     for path, found in catalogs(root, lang).items():
         rel = path.relative_to(root).as_posix()
         catalog = read_catalog(path)
+        folded = {same_words(entry.id): entry for entry in catalog if entry.id}
         for message in found:
-            entry = catalog.get(message)
+            entry = catalog.get(message) or folded.get(same_words(message))
             if entry is None or not entry.string:
                 found_problems.append(TranslationProblem(rel, message, "not translated"))
             elif entry.fuzzy:
@@ -325,8 +376,8 @@ def problems(root: Path = ROOT, lang: str = "nl") -> list[TranslationProblem]:
 
 
 def table(path: Path) -> dict[str, str]:
-    """Msgid -> msgstr of the usable (non-fuzzy, non-empty) messages of a catalog."""
-    return {entry.id: entry.string for entry in read_catalog(path)
+    """Msgid, white space folded (:func:`same_words`) -> msgstr of the usable (non-fuzzy, non-empty) messages."""
+    return {same_words(entry.id): entry.string for entry in read_catalog(path)
             if entry.id and entry.string and not entry.fuzzy}
 
 
@@ -365,17 +416,44 @@ RUN_LENGTH = 7
 def word_runs(text: str, length: int = RUN_LENGTH) -> dict[str, str]:
     """Hash -> words of every run of ``length`` words in ``text`` (lower-cased letters and digits).
 
-    Titles of documents and names of projects, written in italics, are quoted names rather than
-    sentences, so italic spans are left out.
+    A name in italics (a project, a document) is read twice: as one word, so that the words around
+    it still form a run ("het project *De Nieuwe Toekomst* gericht op ..." is the run the annex
+    writes with the name in quotes, see :func:`source_runs`), and word by word, for names the annex
+    writes without quotes. A run that lies wholly inside one name is a name, not a copy.
     """
     import hashlib
 
-    prose = re.sub(r"(?<![*\w])\*[^*\s][^*]*?\*(?![*\w])", " | ", _KEPT_ROLE.sub(" ", text))
-    words = [word for part in prose.lower().split(" | ") for word in [None, *re.findall(r"[0-9a-zà-ÿ]+", part)]]
-    words = [word or "|" for word in words]
-    runs = (" ".join(words[start:start + length]) for start in range(len(words) - length + 1))
-    runs = (run for run in runs if "|" not in run.split())
+    text = _KEPT_ROLE.sub(" ", text)
+    collapsed = re.findall(r"[0-9a-zà-ÿ_]+", _ITALIC.sub(lambda m: " " + _one_word(m.group(1)) + " ", text).lower())
+    runs = {" ".join(collapsed[i:i + length]) for i in range(len(collapsed) - length + 1)}
+    tokens = []  # (word, the italic span it lies in, or -1)
+    last = 0
+    for span, match in enumerate(_ITALIC.finditer(text)):
+        tokens += [(w, -1) for w in re.findall(r"[0-9a-zà-ÿ]+", text[last:match.start()].lower())]
+        tokens += [(w, span) for w in re.findall(r"[0-9a-zà-ÿ]+", match.group(1).lower())]
+        last = match.end()
+    tokens += [(w, -1) for w in re.findall(r"[0-9a-zà-ÿ]+", text[last:].lower())]
+    for i in range(len(tokens) - length + 1):
+        window = tokens[i:i + length]
+        spans = {span for _word, span in window}
+        if not (len(spans) == 1 and -1 not in spans):
+            runs.add(" ".join(word for word, _span in window))
     return {hashlib.sha256(run.encode("utf-8")).hexdigest()[:16]: run for run in runs}
+
+
+def source_runs(text: str, length: int = RUN_LENGTH) -> set[str]:
+    """The hashes of the runs of a source text, read word by word and with each quoted name as one word."""
+    quoted = _QUOTED.sub(lambda match: " " + _one_word(match.group(1)) + " ", text)
+    return set(word_runs(text, length)) | set(word_runs(quoted, length))
+
+
+def _one_word(name: str) -> str:
+    """A name of several words as one word: 'De Nieuwe Toekomst' -> 'de_nieuwe_toekomst'."""
+    return "_".join(re.findall(r"[0-9a-zà-ÿ]+", name.lower()))
+
+
+_ITALIC = re.compile(r"(?<![*\w])\*([^*\s][^*]*?)\*(?![*\w])")
+_QUOTED = re.compile(r"[‘'“\"]([^’'”\"]{2,80})[’'”\"]")
 
 
 def copied_runs(text: str, source_hashes: set[str]) -> list[str]:

@@ -22,7 +22,7 @@ def test_blocks_join_back_to_the_page(page):
     for markdown in translations.page_markdown(page):
         pieces = translations.segments(markdown)
         assert "".join(text for _, text in pieces) == markdown
-        identity = {message: message for message in translations.messages(markdown)}
+        identity = {translations.same_words(message): message for message in translations.messages(markdown)}
         assert translations.translate_markdown(markdown, identity) == markdown
 
 
@@ -77,8 +77,74 @@ def test_no_sentence_in_either_language_repeats_seven_words_of_the_annex():
     assert not copies, copies
 
 
+def test_a_run_around_an_italic_name_is_caught():
+    annex = "Ook is het project ‘De Nieuwe Toekomst’ (gericht op de economische zelfstandigheid van vrouwen) geborgd."
+    hashes = translations.source_runs(annex)
+    assert translations.copied_runs("Het project *De Nieuwe Toekomst*, gericht op de economische zelfstandigheid.",
+                                    hashes)
+    assert not translations.copied_runs("*De Nieuwe Toekomst* helpt vrouwen financieel op eigen benen te staan.",
+                                        hashes)
+
+
 def test_the_copy_check_finds_a_copied_run():
     source = "de gemeenten hebben samen een nieuw plan gemaakt voor de hele regio"
     hashes = set(translations.word_runs(source))
     assert translations.copied_runs("In 2017 hebben de gemeenten hebben samen een nieuw plan gemaakt.", hashes)
     assert not translations.copied_runs("De gemeenten maakten samen een plan voor de regio.", hashes)
+
+
+def test_a_rewrapped_paragraph_keeps_its_translation_and_a_changed_one_does_not():
+    from babel.messages.catalog import Catalog
+
+    catalog = Catalog(locale="nl")
+    catalog.add("One two\nthree.", string="Een twee drie.")
+    translations._keep_rewrapped(catalog, {"One  two three.": ["page"], "One two four.": ["page"]})
+    assert catalog.get("One  two three.").string == "Een twee drie."
+    assert not catalog.get("One  two three.").fuzzy
+    assert catalog.get("One two four.") is None  # a real change is new, to translate (or fuzzy after update)
+    table = {translations.same_words("One two\nthree."): "Een twee drie."}
+    assert translations.translate_markdown("One two  three.\n", table) == "Een twee drie.\n"
+
+
+def test_the_dutch_edition_names_the_articles_as_the_dutch_translation_does():
+    """Every article and chapter title of the data, as the Dutch edition shows it, is the official Dutch one.
+
+    The reference is a table kept in the project and copied from the Dutch text of the Convention
+    (``locales/nl/convention_titles.csv``), not the catalog the edition reads its titles from.
+    """
+    import csv
+
+    official = {}
+    with open(ROOT / "locales" / "nl" / "convention_titles.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(line for line in handle if not line.startswith("#")):
+            official[row["kind"], row["number"]] = row["title_nl"]
+    dutch = translations.table(ROOT / "locales" / "nl" / "data.po")
+    with open(ROOT / "data" / "convention_articles.csv", encoding="utf-8") as handle:
+        articles = list(csv.DictReader(handle))
+    wrong = [(a["article"], a["title"], dutch.get(a["title"])) for a in articles
+             if dutch.get(a["title"]) != official["article", a["article"]]]
+    wrong += [(a["chapter"], a["chapter_title"], dutch.get(a["chapter_title"])) for a in articles
+              if (dutch.get(a["chapter_title"]) or "").lower() != official["chapter", a["chapter"]].lower()]
+    assert not wrong, wrong
+    assert len(official) == 81 + 12
+
+
+def test_the_dutch_bibliography_is_dutch_and_keeps_the_sources_own_words():
+    bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    dutch = translations.translate_bibliography(bib, translations.table(ROOT / "locales" / "nl" / "book"
+                                                                        / "references_bib.po"))
+    assert "year         = {z.j.}" in dutch and "{n.d.}" not in dutch
+    assert "Statistics Netherlands' definition" not in dutch  # notes are ours, so they are translated
+    assert "title        = {De Wet tijdelijk huisverbod}" in dutch  # titles are the sources' own
+
+
+def test_titles_keep_their_capitals_in_the_bibliography():
+    from pybtex.database import parse_string
+
+    from dvregions.sphinx_ext import _bibliography_styles
+
+    entry = '@article{x, author={Garwood, F.}, title={Fiducial Limits for Veilig Thuis}, journal={B}, year={1936}}'
+    data = parse_string(entry, "bibtex")
+    for style in _bibliography_styles().values():
+        text = next(iter(style().format_entries(data.entries.values()))).text.render_as("text")
+        assert "Fiducial Limits for Veilig Thuis" in text
