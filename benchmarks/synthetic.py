@@ -114,6 +114,10 @@ def generate(out: Path, repo_data: Path, scale: int = 1, seed: int = SEED) -> in
                         "source": "cbs37713", "source_table": "37713", "cbs_code": f"GM{m % 10_000:04d}"}
                        for m in range(municipalities)]
     write_rows(out / "populations.csv", header(repo_data, "populations.csv"), population_rows)
+    write_rows(out / "initiatives_without_article.csv", header(repo_data, "initiatives_without_article.csv"),
+               [{"initiative_id": row["initiative_id"], "reason": "A synthetic initiative reads no article."}
+                for row in initiative_rows])
+    write_rows(out / "initiative_articles.csv", header(repo_data, "initiative_articles.csv"), [])
     write_rows(out / "regions.csv", header(repo_data, "regions.csv"), region_rows)
     write_rows(out / "areas.csv", header(repo_data, "areas.csv"), area_rows)
     write_rows(out / "restraining_orders.csv", header(repo_data, "restraining_orders.csv"), order_rows)

@@ -340,9 +340,22 @@ def message_problem(english: str, translation: str) -> str | None:
     if len(_TERM_ROLE.findall(english)) != len(_TERM_ROLE.findall(translation)):
         return "a different number of glossary links than the English"
     bare_english, bare_translation = (_KEPT_ROLE.sub("", text) for text in (english, translation))
-    if set(_DIGITS.findall(bare_english)) != set(_DIGITS.findall(bare_translation)):
+    if set(_DIGITS.findall(bare_english)) != set(_DIGITS.findall(ordinals_as_digits(bare_translation))):
         return "numbers differ from the English"
     return None
+
+
+ORDINALS = ("eerste", "tweede", "derde", "vierde", "vijfde", "zesde", "zevende", "achtste", "negende", "tiende")
+_PARAGRAPH = re.compile(r"\b(" + "|".join(ORDINALS) + r")( en (" + "|".join(ORDINALS) + r"))? lid\b")
+
+
+def ordinals_as_digits(text: str) -> str:
+    """Dutch cites a paragraph of an article in words ('artikel 53, derde lid'); for comparing numbers, 'lid 3'."""
+    def digits(match: re.Match) -> str:
+        numbers = [str(ORDINALS.index(word) + 1) for word in (match.group(1), match.group(3)) if word]
+        return "lid " + " en ".join(numbers)
+
+    return _PARAGRAPH.sub(digits, text)
 
 
 def _kept_roles(text: str) -> list[str]:

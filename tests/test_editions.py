@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from dvregions import edition, i18n
+from dvregions import edition, i18n, translations
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
@@ -69,7 +69,8 @@ def chart_facts(path: Path) -> list[tuple[list, Counter]]:
 
 def table_numbers(path: Path) -> list[Counter]:
     """Per HTML data table: the digit runs of its cells (any order)."""
-    return [Counter(_DIGITS.findall(html.unescape(re.sub(r"<[^>]+>", " ", "".join(output["data"]["text/html"])))))
+    return [Counter(_DIGITS.findall(translations.ordinals_as_digits(
+                html.unescape(re.sub(r"<[^>]+>", " ", "".join(output["data"]["text/html"]))))))
             for output in outputs(path) if "dv-data-table" in "".join(output.get("data", {}).get("text/html", ""))]
 
 

@@ -83,7 +83,7 @@ def test_verdict_phrases_in_both_languages(monkeypatch):
     monkeypatch.setenv(i18n.LANGUAGE_ENV, "nl")
     assert analysis.verdict_phrase("fewer", i18n._("orders")) == "minder huisverboden"
     assert analysis.verdict_phrase("within_chance", i18n._("orders")) == \
-        "een verandering in het aantal huisverboden die binnen wat toeval kan geven blijft"
+        "een verandering in het aantal huisverboden die binnen de toevalsmarge valt"
 
 
 def test_change_verdict_names_what_the_adjusted_test_supports(dataset):
@@ -135,7 +135,7 @@ def test_dutch_charts_carry_the_dutch_number_locale_and_english_ones_none(datase
     spec = across.violation_rates(dataset.orders).to_dict()
     assert spec["config"]["locale"]["number"]["decimal"] == ","
     # long enough to wrap into even lines (dvregions.charts.layers)
-    assert " ".join(spec["title"]["text"]) == "0,00 tot 0,27 overtredingen per huisverbod; alleen Rotterdam zegt wat het telt"
+    assert " ".join(spec["title"]["text"]) == "0,00 tot 0,27 overtredingen per huisverbod, geteld zoals de bron het per gebied omschrijft"
 
 
 def test_vl_convert_draws_dutch_numbers_in_the_static_image(dataset, monkeypatch):
@@ -194,3 +194,10 @@ class _Prefixed(dict):
 
     def __missing__(self, message: str) -> str:
         return "NL " + message
+
+
+def test_p_values_and_the_dutch_minus_sign(monkeypatch):
+    assert i18n.p_value(0.0204) == "0.020" and i18n.p_value(1.0) == "1.00" and i18n.number(-3) == "-3"
+    monkeypatch.setenv(i18n.LANGUAGE_ENV, "nl")
+    assert i18n.p_value(0.0204) == "0,020" and i18n.p_value(1.0) == "1,00"
+    assert i18n.number(-3) == "\u22123"

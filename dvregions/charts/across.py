@@ -121,7 +121,7 @@ def violation_rates(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.V
                      + " ".join(area.format(area=r.area, year=r.year, violations=_violations(r.violations),
                                             orders=_orders(r.orders_imposed), rate=i18n.number(r.rate, 2),
                                             low=i18n.number(r.rate_low, 2), high=i18n.number(r.rate_high, 2),
-                                            counted=r.counted.lower())
+                                            counted=r.counted[:1].lower() + r.counted[1:].rstrip("."))
                                 for r in shown.itertuples())),
         source=layers.source_line("4-21"),
     )
