@@ -392,6 +392,15 @@ def funnel_limit_labels() -> dict[tuple[str, float], str]:
                 level=outer)}
 
 
+def _log_ticks(smallest: float, largest: float) -> list[int]:
+    """Axis values at 1 and 3 times each power of ten within the range: far enough apart on a phone's log axis."""
+    import math
+
+    ticks = [step * 10 ** power for power in range(int(math.log10(smallest)), int(math.log10(largest)) + 1)
+             for step in (1, 3)]
+    return [tick for tick in ticks if smallest <= tick <= largest]
+
+
 def _label_sides(points: pd.DataFrame) -> pd.DataFrame:
     """Mark which point labels go below their point, so that neighbours' labels do not overlap.
 
@@ -428,7 +437,9 @@ def funnel(result: analysis.Funnel, labels: dict[str, str]) -> alt.LayerChart:
     line_scale = alt.Scale(domain=order, range=[NEUTRAL, NEUTRAL, INK, INK])
     dash_scale = alt.Scale(domain=order, range=[[1, 0], [5, 3], [1, 0], [5, 3]])
     x = alt.X("population:Q", title=_("Inhabitants on 1 January (logarithmic scale)"),
-              scale=alt.Scale(type="log", nice=False), axis=alt.Axis(format=",d", tickCount=3, labelOverlap=True))
+              scale=alt.Scale(type="log", nice=False),
+              axis=alt.Axis(format=",d", values=_log_ticks(limits["population"].min(), limits["population"].max()),
+                            labelOverlap=True))
     y = alt.Y("rate:Q", title=_("Orders imposed per 10,000 inhabitants"), scale=alt.Scale(zero=True))
     lines = alt.Chart(limits).mark_line(strokeWidth=1.5).encode(
         x=x, y=y, detail="side:N",
