@@ -183,27 +183,15 @@ class RegionChapter:
     def glue_procedure_path(self) -> None:
         """Glue the share of procedures that ended in an order, by year, with its Wilson interval."""
         path = analysis.procedure_path(self.orders, self.area)
-        parts = [(_("{share} in {year} (95% interval {low} to {high})") if first else
-                  _("{share} in {year} ({low} to {high})")).format(
-            share=i18n.percent(r.share_ordered), year=r.year, low=i18n.percent(r.share_low),
-            high=i18n.percent(r.share_high))
-            for first, r in zip([True] + [False] * (len(path) - 1), path.itertuples())]
-        chapter.glue_text("share_ordered_by_year", i18n.join(parts))
+        chapter.glue_text("share_ordered_by_year", _with_intervals(
+            [(i18n.percent(r.share_ordered), r.year, i18n.percent(r.share_low), i18n.percent(r.share_high))
+             for r in path.itertuples()]))
 
     def parts_chart(self, subtitle: str, description: str, paragraphs: str):
         """Each municipality's orders inside those of its whole region, titled with the regions' verdicts."""
-        wholes = self._wholes()
-        phrases = [_("{area}: {verdict}").format(area=whole, verdict=analysis.change_phrase(
-            self.dataset.orders, whole, "orders_imposed", _("orders"))) for whole in wholes]
-        imposed = self.orders[(self.orders["measure"] == "orders_imposed") & self.orders["area"].isin(wholes)]
-        return layers.finish(
-            plots.parts_of_wholes(self.orders, self.dataset.areas, self.region_id),
-            title=[_capitalised(phrase) for phrase in phrases],
-            subtitle=[_capitalised("; ".join(_("{area}: {values}").format(area=whole, values=by_year(
-                imposed[imposed["area"] == whole].sort_values("year"))) for whole in wholes)), subtitle],
-            description=description + " " + analysis.describe(self.orders[self.orders["measure"] == "orders_imposed"]),
-            source=layers.source_line(paragraphs),
-        )
+        chart = plots.parts_of_wholes(self.orders, self.dataset.areas, self.region_id)
+        return self._wholes_chart(chart, "orders_imposed", subtitle, description, paragraphs,
+                                  self.orders[self.orders["measure"] == "orders_imposed"])
 
     def glue_shares_of_wholes(self) -> None:
         """Glue each municipality's share of its whole region's orders, by year (``leiden_share_by_year``)."""
@@ -221,18 +209,23 @@ class RegionChapter:
 
     def violations_chart(self, subtitle: str, description: str, paragraphs: str):
         """All the region's figures, titled with the adjusted verdicts on the violations of its whole regions."""
+        chart = plots.region_figures(self.orders, self.region_id)
+        return self._wholes_chart(chart, "violations", subtitle, description, paragraphs, self.orders)
+
+    def _wholes_chart(self, chart, measure: str, subtitle: str, description: str, paragraphs: str,
+                      described: pd.DataFrame):
+        """A chart titled with each whole region's verdict on ``measure`` and subtitled with its figures by year."""
         wholes = self._wholes()
+        noun = measure_nouns()[measure]
         phrases = [_("{area}: {verdict}").format(area=whole, verdict=analysis.change_phrase(
-            self.dataset.orders, whole, "violations", _("violations"))) for whole in wholes]
-        violations = self.orders[(self.orders["measure"] == "violations") & self.orders["area"].isin(wholes)]
-        return layers.finish(
-            plots.region_figures(self.orders, self.region_id),
-            title=[_capitalised(phrase) for phrase in phrases],
-            subtitle=[_capitalised("; ".join(_("{area}: {values}").format(area=whole, values=by_year(
-                violations[violations["area"] == whole].sort_values("year"))) for whole in wholes)), subtitle],
-            description=description + " " + analysis.describe(self.orders),
-            source=layers.source_line(paragraphs),
-        )
+            self.dataset.orders, whole, measure, noun)) for whole in wholes]
+        rows = self.orders[(self.orders["measure"] == measure) & self.orders["area"].isin(wholes)]
+        figures = "; ".join(_("{area}: {values}").format(area=whole, values=by_year(
+            rows[rows["area"] == whole].sort_values("year"))) for whole in wholes)
+        return layers.finish(chart, title=[_capitalised(phrase) for phrase in phrases],
+                             subtitle=[_capitalised(figures), subtitle],
+                             description=description + " " + analysis.describe(described),
+                             source=layers.source_line(paragraphs))
 
     def _wholes(self) -> list[str]:
         """The region's widest areas with orders imposed (the whole regions of Hollands Midden)."""
@@ -276,10 +269,15 @@ def rates_by_year(rates: pd.DataFrame) -> str:
     For violations per order (:func:`dvregions.analysis.violation_rates`) and orders per 10,000
     inhabitants (:func:`dvregions.analysis.population_rates`) alike; the sentence names the unit.
     """
+    return _with_intervals([(i18n.number(r.rate, 2), r.year, i18n.number(r.rate_low, 2), i18n.number(r.rate_high, 2))
+                            for r in rates.sort_values("year").itertuples()])
+
+
+def _with_intervals(values: list[tuple[str, int, str, str]]) -> str:
+    """(value, year, low, high) as '1.86 in 2016 (95% interval 1.45 to 2.35) and 1.18 in 2017 (0.86 to 1.58)'."""
     parts = [(_("{rate} in {year} (95% interval {low} to {high})") if first else
-              _("{rate} in {year} ({low} to {high})")).format(
-        rate=i18n.number(r.rate, 2), year=r.year, low=i18n.number(r.rate_low, 2), high=i18n.number(r.rate_high, 2))
-        for first, r in zip([True] + [False] * (len(rates) - 1), rates.sort_values("year").itertuples())]
+              _("{rate} in {year} ({low} to {high})")).format(rate=value, year=year, low=low, high=high)
+             for first, (value, year, low, high) in zip([True] + [False] * (len(values) - 1), values)]
     return i18n.join(parts)
 
 
