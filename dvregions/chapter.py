@@ -36,11 +36,16 @@ def glue_number(name: str, value: float | int, *, decimals: int = 0, percent: bo
     """Store a number for the prose (``{glue:text}`name```), written as the page's language writes it.
 
     The text is formatted here rather than by a format spec in the prose, so the Dutch edition
-    says ``0,06`` and ``12%`` from the same sentence source.
+    says ``0,06``, ``12%`` and, for a count up to twenty, ``negen`` from the same sentence source.
     """
     from myst_nb import glue
 
-    text = i18n.percent(value, decimals) if percent else i18n.number(value, decimals)
+    if percent:
+        text = i18n.percent(value, decimals)
+    elif decimals == 0 and float(value).is_integer():
+        text = i18n.count(int(value))  # a count in running prose: in words up to twenty in Dutch
+    else:
+        text = i18n.number(value, decimals)
     glue(name, text, display=False)
 
 

@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 
 __all__ = ["LANGUAGE_ENV", "LANGUAGES", "MissingTranslation", "_", "catalog_path", "join", "language", "number",
-           "number_word", "day", "p_value", "percent", "TRANSLATED_COLUMNS", "translate_column"]
+           "number_word", "count", "day", "p_value", "percent", "TRANSLATED_COLUMNS", "translate_column"]
 
 LANGUAGE_ENV = "DVREGIONS_LANGUAGE"
 """Environment variable naming the language of generated text: ``en`` (default) or ``nl``."""
@@ -165,8 +165,12 @@ def day(iso: str) -> str:
     return format_date(datetime.date.fromisoformat(str(iso)), format="d MMMM y", locale=language())
 
 
+SPELLED_OUT = {"en": 7, "nl": 20}
+"""Counts up to this many are written in words in running prose (Dutch house style spells out up to twenty)."""
+
+
 def number_word(count: int) -> str:
-    """A count as a word where prose spells it out: 'two' in English, 'twee' in Dutch; digits from eight on.
+    """A count as a word where prose spells it out: 'two' in English, 'twee' in Dutch.
 
     Parameters
     ----------
@@ -176,10 +180,20 @@ def number_word(count: int) -> str:
     Returns
     -------
     str
-        The word for one to seven, else the number as :func:`number` writes it.
+        The word, up to :data:`SPELLED_OUT` for the language (seven in English, twenty in Dutch),
+        else the number as :func:`number` writes it.
     """
-    words = {1: _("one"), 2: _("two"), 3: _("three"), 4: _("four"), 5: _("five"), 6: _("six"), 7: _("seven")}
-    return words.get(count) or number(count)
+    if not 1 <= count <= SPELLED_OUT.get(language(), 7):
+        return number(count)
+    words = (_("one"), _("two"), _("three"), _("four"), _("five"), _("six"), _("seven"), _("eight"), _("nine"),
+             _("ten"), _("eleven"), _("twelve"), _("thirteen"), _("fourteen"), _("fifteen"), _("sixteen"),
+             _("seventeen"), _("eighteen"), _("nineteen"), _("twenty"))
+    return words[count - 1]
+
+
+def count(value: int) -> str:
+    """A count in running prose: in words up to twenty in Dutch, as digits in English (the book's English style)."""
+    return number(value) if language() == SOURCE_LANGUAGE else number_word(value)
 
 
 def join(items: list[str]) -> str:

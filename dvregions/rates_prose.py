@@ -56,11 +56,11 @@ def outside(results: list[analysis.Funnel], column: str, names: dict[str, str]) 
     for r in results:
         beyond = r.points[r.points[column].isin(["far_above", "far_below"])]
         if beyond.empty:
-            parts.append(_("none of the {areas} areas in {year}").format(areas=i18n.number(len(r.points)),
+            parts.append(_("none of the {areas} areas in {year}").format(areas=i18n.count(len(r.points)),
                                                                        year=r.year))
         else:
             parts.append(_("{count} of the {areas} areas in {year} ({names})").format(
-                count=i18n.number(len(beyond)), areas=i18n.number(len(r.points)), year=r.year,
+                count=i18n.count(len(beyond)), areas=i18n.count(len(r.points)), year=r.year,
                 names=i18n.join([names.get(area, area) for area in beyond["area"]])))
     return i18n.join(parts)
 
@@ -118,5 +118,5 @@ def without_implied(orders: pd.DataFrame, areas: pd.DataFrame) -> str:
             [_("{area} ({earlier} to {later})").format(area=r.area, earlier=i18n.number(r.earlier),
                                                        later=i18n.number(r.later)) for r in beyond.itertuples()]))
     return _("Leaving out the figures that rest on reading which figure a sentence refers to ({figures}), "
-             "{tests} tests remain, and {verdict}.").format(figures=figures, tests=i18n.number(len(kept)),
+             "{tests} tests remain, and {verdict}.").format(figures=figures, tests=i18n.count(len(kept)),
                                                            verdict=verdict)

@@ -322,4 +322,4 @@ def verdict(changes: pd.DataFrame, change: pd.Series, noun: str) -> str:
                    "its kind)") if len(changes) == 1 else
                 _("{verdict} ({earlier} in {earlier_year}, {later} in {later_year}; p {p} alone, {p_holm} after "
                   "adjusting for {tests} comparisons)"))
-    return sentence.format(verdict=phrase, tests=i18n.number(len(changes)), **chapter.change_values(change))
+    return sentence.format(verdict=phrase, tests=i18n.count(len(changes)), **chapter.change_values(change))

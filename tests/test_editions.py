@@ -40,14 +40,33 @@ def outputs(path: Path) -> list[dict]:
 
 
 def glued_numbers(path: Path) -> dict[str, list[str]]:
-    """Glue name -> the digit runs of its plain-text value (``1,234.5`` and ``1.234,5`` both give 1, 234, 5)."""
+    """Glue name -> the digit runs of its plain-text value (``1,234.5`` and ``1.234,5`` both give 1, 234, 5).
+
+    A count the Dutch edition writes in words (``negen``) is read as its digits.
+    """
     values = {}
     for output in outputs(path):
         name = output.get("metadata", {}).get("scrapbook", {}).get("name")
         text = output.get("data", {}).get(GLUE_PREFIX + "text/plain")
         if name and text and GLUE_PREFIX + "text/markdown" not in output["data"]:
-            values[name] = _DIGITS.findall(text)
+            values[name] = _DIGITS.findall(_DUTCH_COUNTS.get(text.strip("'"), text))
     return values
+
+
+def _dutch_counts() -> dict[str, str]:
+    """The Dutch words for the counts the edition spells out, each with its digits."""
+    before = os.environ.get(i18n.LANGUAGE_ENV)
+    os.environ[i18n.LANGUAGE_ENV] = "nl"
+    try:
+        return {i18n.number_word(n): str(n) for n in range(1, i18n.SPELLED_OUT["nl"] + 1)}
+    finally:
+        if before is None:
+            os.environ.pop(i18n.LANGUAGE_ENV)
+        else:
+            os.environ[i18n.LANGUAGE_ENV] = before
+
+
+_DUTCH_COUNTS = _dutch_counts()
 
 
 def chart_facts(path: Path) -> list[tuple[list, Counter]]:

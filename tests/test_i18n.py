@@ -201,3 +201,9 @@ def test_p_values_and_the_dutch_minus_sign(monkeypatch):
     monkeypatch.setenv(i18n.LANGUAGE_ENV, "nl")
     assert i18n.p_value(0.0204) == "0,020" and i18n.p_value(1.0) == "1,00"
     assert i18n.number(-3) == "\u22123"
+
+
+def test_dutch_prose_spells_out_counts_up_to_twenty(monkeypatch):
+    assert i18n.count(9) == "9" and i18n.number_word(9) == "9" and i18n.number_word(7) == "seven"
+    monkeypatch.setenv(i18n.LANGUAGE_ENV, "nl")
+    assert (i18n.count(9), i18n.count(20), i18n.count(21)) == ("negen", "twintig", "21")
