@@ -114,22 +114,11 @@ def non_overlapping_areas(orders: pd.DataFrame, areas: pd.DataFrame | None = Non
     Returns the areas in the order they first appear in ``orders``.
     """
     reported = orders[["region_id", "area", "area_level"]].drop_duplicates("area")
-    keep = []
     if areas is not None:
-        parent = {a: p for a, p in zip(areas["area"], areas["part_of"]) if isinstance(p, str) and p}
+        parent = _parents(areas)
         by_region = reported.groupby("region_id", sort=False, observed=True)["area"].agg(set).to_dict()
-        for region_id, area in zip(reported["region_id"], reported["area"]):
-            ancestor, contained = parent.get(area), False
-            seen = {area}
-            while ancestor is not None and ancestor not in seen:
-                if ancestor in by_region[region_id]:
-                    contained = True
-                    break
-                seen.add(ancestor)
-                ancestor = parent.get(ancestor)
-            if not contained:
-                keep.append(area)
-        return keep
+        return [area for region_id, area in zip(reported["region_id"], reported["area"])
+                if not by_region[region_id] & set(_ancestors(area, parent))]
     width = reported["area_level"].map(LEVEL_WIDTH)
     widest = width.groupby(reported["region_id"]).transform("max")
     return reported.loc[width == widest, "area"].tolist()
@@ -475,9 +464,13 @@ def funnel_areas(rates: pd.DataFrame, areas: pd.DataFrame) -> list[str]:
     ``rates`` is one year of :func:`population_rates`. Where a region's whole has no population
     (regio Leiden), the municipality inside it (Leiden) is the widest area that can be shown.
     """
-    parent = {a: p for a, p in zip(areas["area"], areas["part_of"]) if isinstance(p, str) and p}
-    shown = set(rates["area"])
+    shown, parent = set(rates["area"]), _parents(areas)
     return [area for area in rates["area"] if not shown & set(_ancestors(area, parent))]
+
+
+def _parents(areas: pd.DataFrame) -> dict[str, str]:
+    """Area -> the larger area it lies in (``part_of`` of ``areas.csv``), for areas that lie in one."""
+    return {a: p for a, p in zip(areas["area"], areas["part_of"]) if isinstance(p, str) and p}
 
 
 def _ancestors(area: str, parent: dict[str, str]) -> list[str]:

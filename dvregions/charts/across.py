@@ -71,7 +71,7 @@ def verdict_title(changes: pd.DataFrame, noun: str) -> str:
 def orders_by_year(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VConcatChart:
     """Orders imposed in the two latest years, per area, grouped by level."""
     changes = analysis.year_changes(orders)
-    earlier, later = plots._pair_names(changes)
+    earlier, later = plots.pair_names(changes)
     shown = _largest_changes(changes, limit)
     area = _("{area} ({level}): {earlier} to {later}.")
     return layers.finish(
@@ -130,7 +130,7 @@ def violation_rates(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.V
 def change_ratios(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VConcatChart:
     """Ratio of orders in the latest year to the year before, with exact 95% intervals and the adjusted verdict."""
     changes = analysis.year_changes(orders)
-    earlier, later = plots._pair_names(changes)
+    earlier, later = plots.pair_names(changes)
     shown = _largest_changes(changes, limit)
     area = {
         True: _("{area}: ratio {ratio}, unadjusted interval {low} to {high}, p {p}, Holm-adjusted p {p_holm}, "

@@ -245,7 +245,7 @@ def _limit_areas(data: pd.DataFrame, by: str, limit: int) -> pd.DataFrame:
     return data[data["area"].isin(shown_areas(data, by, limit))]
 
 
-def _pair_names(changes: pd.DataFrame) -> tuple[str, str]:
+def pair_names(changes: pd.DataFrame) -> tuple[str, str]:
     """The legend's names of the two years compared: the years when every area compares the same two."""
     pairs = changes[["earlier_year", "later_year"]].drop_duplicates()
     if len(pairs) == 1:
@@ -260,7 +260,7 @@ def orders_dumbbell(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
                        value_vars=["earlier", "later"], var_name="which", value_name="orders")
     points["year"] = [str(e if w == "earlier" else lat) for w, e, lat in
                       zip(points["which"], points["earlier_year"], points["later_year"])]
-    earlier, later = _pair_names(data)
+    earlier, later = pair_names(data)
     points["pair"] = points["which"].map({"earlier": earlier, "later": later})
     points = points[["area", "level_label", "change", "year", "pair", "orders"]]
     order = data.sort_values("later", ascending=False)["area"].tolist()
