@@ -24,16 +24,16 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $@
 
 book: $(STAMP) ## build both editions: English in _build/html, Dutch in _build/html/nl (re-runs only what changed)
-	$(BIN)/python -m dvregions build
+	$(BIN)/python -m dvbook build
 
 pdf: book ## print both editions to _build/pdf/dvregions-{en,nl}.pdf (needs Chromium) and link them from the home pages
-	$(BIN)/python -m dvregions pdf _build/html _build/html/nl
+	$(BIN)/python -m dvbook pdf _build/html _build/html/nl
 
 test: $(STAMP) ## run every test: lint, unit tests, notebooks (pytest --nbval, strict) and the built book in headless Chromium
 	$(BIN)/ruff check .
 	@# Stored outputs must match their inputs: a stale notebook means `make book` was not run after a change.
-	$(BIN)/python -m dvregions build --check
-	$(BIN)/python -m dvregions build
+	$(BIN)/python -m dvbook build --check
+	$(BIN)/python -m dvbook build
 	@# One worker per core; conftest.py says which tests share a worker (a notebook's cells share one kernel).
 	$(BIN)/python -m pytest -n auto --nbval tests notebooks
 
@@ -44,7 +44,7 @@ validate: $(STAMP) ## check the data folder (python -m dvregions validate data/)
 	$(BIN)/python -m dvregions validate data
 
 execute: $(STAMP) ## re-execute stale notebooks and store their outputs, without building the book
-	$(BIN)/python -m dvregions build --no-book
+	$(BIN)/python -m dvbook build --no-book
 
 bench: $(STAMP) ## run the benchmarks and print a table of medians and ratios
 	$(BIN)/python benchmarks/run.py

@@ -69,7 +69,7 @@ def _run(client, source: str) -> str:
 def kernel_shutdown() -> str:
     """How the profiled tree's build stops a kernel: its ``KERNEL_SHUTDOWN``; trees without one shut down gracefully."""
     try:
-        from dvregions.build import KERNEL_SHUTDOWN
+        from dvbook.build import KERNEL_SHUTDOWN
     except ImportError:
         return "graceful"
     return KERNEL_SHUTDOWN

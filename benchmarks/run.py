@@ -87,7 +87,7 @@ def bench_tests(work: Path, plain_s: float, plain_note: str) -> list[tuple]:
     copy = fresh_copy(ROOT, work / "test")
     # The repository may hold notebooks not yet re-executed after a package change; a fresh clone of a
     # finished change has none, so bring the copy there first (untimed) and time make test on it.
-    prepared = subprocess.run([PY, "-m", "dvregions", "build", str(copy), "--no-book", "-q"], cwd=copy,
+    prepared = subprocess.run([PY, "-m", "dvbook", "build", str(copy), "--no-book", "-q"], cwd=copy,
                               env=env_for(copy, work / "cache-prepare"), capture_output=True, text=True)
     if prepared.returncode:
         log(f"executing the copy's stale notebooks failed, so make test will stop at its check: {tail(prepared)}")
@@ -222,7 +222,7 @@ def measure_phone_visit(browser, base_url: str) -> list[dict]:
 
 def build_book(copy: Path, cache: Path) -> Path:
     """Build the book of a copy (its notebooks are stored with outputs, so nothing is executed)."""
-    done = subprocess.run([PY, "-m", "dvregions", "build", str(copy), "-q"], cwd=copy, env=env_for(copy, cache),
+    done = subprocess.run([PY, "-m", "dvbook", "build", str(copy), "-q"], cwd=copy, env=env_for(copy, cache),
                           capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"building the book in {copy} failed:\n{(done.stdout + done.stderr)[-2000:]}")
@@ -233,7 +233,7 @@ def bench_phone(work: Path, rev: str) -> list[tuple]:
     """First visit to a chart chapter, then a second chapter, at 360 px on emulated Fast 3G with gzip: rev vs this tree."""
     from playwright.sync_api import sync_playwright
 
-    from dvregions.localweb import CHROMIUM_ARGS, chromium_path, serve_directory
+    from dvbook.localweb import CHROMIUM_ARGS, chromium_path, serve_directory
 
     books = {}
     for name, copy in ((f"before ({rev})", baseline_copy(work / "phone-base", rev)),

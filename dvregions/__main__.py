@@ -14,9 +14,6 @@ from collections.abc import Sequence
 # command name -> (module, help); each module has ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("dvregions.cli_validate", "validate a data folder (default: the book's data/)"),
-    "build": ("dvregions.build", "execute stale notebooks, then build the HTML book"),
-    "translations": ("dvregions.translations", "update or check the Dutch edition's catalogs (locales/)"),
-    "pdf": ("dvregions.pdf", "print the built book to one PDF per edition and link it from the home page"),
 }
 
 

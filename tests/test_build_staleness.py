@@ -1,4 +1,4 @@
-"""Staleness and execution layer of ``python -m dvregions build``, on a tiny fixture book.
+"""Staleness and execution layer of ``python -m dvbook build``, on a tiny fixture book.
 
 The fixture (tests/fixtures/staleness) has three notebooks: ``a`` reads data/x.csv, ``b``
 reads data/x.csv and data/y.csv, ``c`` reads nothing. They read through a stand-in loader
@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from dvregions import build, data, inputs_log
+from dvbook import build
+from dvregions import data, inputs_log
 
 FIXTURE = Path(__file__).parent / "fixtures" / "staleness"
 PACKAGE_GLOBS = ("fixturepkg/**/*.py",)
@@ -273,7 +274,7 @@ def test_inputs_log_name_is_defined_once() -> None:
 
 
 def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "dvregions", "build", str(root), "--package-glob", PACKAGE_GLOBS[0], *args]
+    cmd = [sys.executable, "-m", "dvbook", "build", str(root), "--package-glob", PACKAGE_GLOBS[0], *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
 
 
@@ -303,17 +304,18 @@ def test_end_to_end_check_execute_and_render(book: Path) -> None:
 def test_sphinx_extension_change_rerenders(tmp_path: Path) -> None:
     """The page-level extensions shape HTML: editing them re-reads every page; the build tool does not."""
     root = tmp_path / "repo"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "dvregions", root / "dvregions",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    for package in ("dvregions", "dvbook"):
+        shutil.copytree(Path(__file__).resolve().parents[1] / package, root / package,
+                        ignore=shutil.ignore_patterns("__pycache__"))
     render_inputs = build.render_fingerprint(root)
-    append_comment(root / "dvregions" / "build.py")
+    append_comment(root / "dvbook" / "build.py")
     assert build.render_fingerprint(root) == render_inputs
-    append_comment(root / "dvregions" / "sphinx_page.py")
+    append_comment(root / "dvbook" / "sphinx_page.py")
     assert build.render_fingerprint(root) != render_inputs
 
 
-PAGE_ONLY = ["dvregions/__main__.py", "dvregions/build.py", "dvregions/cli_validate.py", "dvregions/localweb.py",
-             "dvregions/sphinx_ext.py", "dvregions/sphinx_page.py"]
+PAGE_ONLY = ["dvregions/__main__.py", "dvregions/cli_validate.py", "dvbook/build.py", "dvbook/localweb.py",
+             "dvbook/sphinx_ext.py", "dvbook/sphinx_page.py"]
 
 
 def test_chapter_imports_leave_page_only_modules_out() -> None:

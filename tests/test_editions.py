@@ -16,7 +16,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from dvregions import edition, i18n, translations
+from dvbook import edition, translations
+from dvregions import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
@@ -216,7 +217,7 @@ def test_a_moved_code_line_does_not_rerun_the_dutch_chapters(tmp_path) -> None:
 
 def test_dutch_chapters_run_beside_the_english_build_only_with_complete_catalogs(monkeypatch, tmp_path: Path) -> None:
     """With a catalog problem the English book is built first and the Dutch build then stops with the list."""
-    from dvregions import translations
+    from dvbook import translations
 
     monkeypatch.setattr(translations, "problems", lambda root, lang: [])
     assert edition.can_run_early(ROOT)
@@ -230,7 +231,7 @@ def test_a_dutch_run_gives_the_language_to_its_kernel_only(monkeypatch, tmp_path
     """The English book may be building in the same process, so the process's own language stays as it was."""
     import nbformat
 
-    from dvregions import build
+    from dvbook import build
 
     source = tmp_path / "chapter.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), source)

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from sample_tables import orders, theme_matrix
 
-from dvregions import analysis, chapter, convention, data, i18n, translations
+from dvbook import translations
+from dvregions import analysis, chapter, convention, data, i18n
 from dvregions.charts import across, layers, plots
 from dvregions.charts.render import static_svg
 from dvregions.charts.theme import enable_theme

@@ -17,8 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from dvbook.build import _execute_in_fresh_kernel
 from dvregions import analysis, data
-from dvregions.build import _execute_in_fresh_kernel
 from dvregions.charts import across
 
 ROOT = Path(__file__).resolve().parent.parent

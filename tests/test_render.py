@@ -1,7 +1,7 @@
 """The chart renderer's output is deterministic, offline and accessible.
 
 Covers :mod:`dvregions.charts.render` (the Altair mime bundle) and
-:mod:`dvregions.sphinx_ext` (the myst-nb mime renderer and the HTML book).
+:mod:`dvbook.sphinx_ext` (the myst-nb mime renderer and the HTML book).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import nbformat
 import pandas as pd
 from docutils import nodes
 
-from dvregions import sphinx_ext
+from dvbook import sphinx_ext
 from dvregions.charts import render
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -366,7 +366,7 @@ def write_small_book(src: Path) -> None:
     """conf.py, an index without charts and a notebook with one stored chart output."""
     static = (REPO_ROOT / "book" / "_static").as_posix()
     (src / "conf.py").write_text(
-        "extensions = ['myst_nb', 'dvregions.sphinx_ext']\n"
+        "extensions = ['myst_nb', 'dvbook.sphinx_ext']\n"
         "nb_execution_mode = 'off'\n"
         f"html_static_path = [{static!r}]\n"
         "html_theme = 'basic'\n",

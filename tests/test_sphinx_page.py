@@ -1,6 +1,6 @@
 """Page-level HTML fixes: Dutch glossary terms carry lang="nl" for screen readers."""
 
-from dvregions.sphinx_page import mark_term_languages, name_toggles_by_their_text
+from dvbook.sphinx_page import mark_term_languages, name_toggles_by_their_text
 
 LINK = ('<a class="reference internal" href="../book/glossary.html#{anchor}">'
         '<span class="xref std std-term">{text}</span></a>')
@@ -30,7 +30,7 @@ def test_theme_gets_a_valid_default_mode():
     # An empty default_mode made the theme log "Got invalid theme mode: ." for every first-time visitor.
     from types import SimpleNamespace
 
-    from dvregions.sphinx_page import set_default_mode
+    from dvbook.sphinx_page import set_default_mode
 
     config = SimpleNamespace(html_context={})
     set_default_mode(None, config)
@@ -41,7 +41,7 @@ def test_theme_gets_a_valid_default_mode():
 
 
 def test_root_redirect_declares_an_icon():
-    from dvregions.sphinx_page import root_redirect
+    from dvbook.sphinx_page import root_redirect
 
     page = root_redirect("book/index.html")
     assert '<link rel="icon" href="data:,"/>' in page

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dvregions import translations
+from dvbook import translations
 
 ROOT = Path(__file__).resolve().parent.parent
 ANNEX_RUNS = ROOT / "tests" / "fixtures" / "annex_7word_runs.sha256"
@@ -141,7 +141,7 @@ def test_the_dutch_bibliography_is_dutch_and_keeps_the_sources_own_words():
 def test_titles_keep_their_capitals_in_the_bibliography():
     from pybtex.database import parse_string
 
-    from dvregions.sphinx_ext import _bibliography_styles
+    from dvbook.sphinx_ext import _bibliography_styles
 
     entry = '@article{x, author={Garwood, F.}, title={Fiducial Limits for Veilig Thuis}, journal={B}, year={1936}}'
     data = parse_string(entry, "bibtex")

@@ -7,7 +7,7 @@ sooner (the tooltip and the data table keep them whole), so on a phone it is dra
 close to its natural size. Charts whose width follows their data (a matrix of cells,
 ``width: {"step": ...}``) are left as they are.
 
-The book writes both layouts (``dvregions.sphinx_ext``); the page shows the narrow one
+The book writes both layouts (``dvbook.sphinx_ext``); the page shows the narrow one
 below :data:`BREAKPOINT_REM` and ``dv-charts.js`` draws the matching spec.
 """
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from book_checks import book_html_dir
 
-from dvregions.localweb import CHROMIUM_ARGS, chromium_path, serve_directory  # noqa: F401 - re-exported for the tests
+from dvbook.localweb import CHROMIUM_ARGS, chromium_path, serve_directory  # noqa: F401 - re-exported for the tests
 
 FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 INSTALL_HINT = (

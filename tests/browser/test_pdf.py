@@ -1,4 +1,4 @@
-"""The print edition: the built book printed to one PDF (``python -m dvregions pdf``).
+"""The print edition: the built book printed to one PDF (``python -m dvbook pdf``).
 
 The PDF is printed into a temporary folder (the built book is left as it is, since other browser
 tests read it) and read back with pypdf: every chapter of the table of contents where the contents
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from dvregions import pdf
+from dvbook import pdf
 from dvregions.i18n import EDITIONS
 
 pytestmark = pytest.mark.browser

@@ -1,11 +1,11 @@
-"""``python -m dvregions pdf``: the print edition, one PDF per built edition of the book.
+"""``python -m dvbook pdf``: the print edition, one PDF per built edition of the book.
 
 An edition is a built HTML folder: ``_build/html`` is the English one; another language built into
 its own folder (say ``_build/html/nl``) is passed as a further argument and gets its own PDF. Its
 language is read from the home page's ``<html lang>``.
 
 For each edition the pages of its table of contents (the sidebar of the home page, in order) are
-opened in headless Chromium (found as in :mod:`dvregions.localweb`) on a local server, with print
+opened in headless Chromium (found as in :mod:`dvbook.localweb`) on a local server, with print
 media and ``book/_static/print.css``, and printed to PDF once every chart is drawn: charts stay
 vector graphics whose titles, axes and source lines are real text. Links to other pages of the book
 become plain text; external links keep their address in print. Then:
@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dvregions.localweb import CHROMIUM_ARGS, chromium_path, serve_directory
+from dvbook.localweb import CHROMIUM_ARGS, chromium_path, serve_directory
 
 DEFAULT_HTML = Path("_build") / "html"
 DEFAULT_OUT = Path("_build") / "pdf"
@@ -649,7 +649,7 @@ def link_from_home(edition: Edition, printed: Sequence[PrintedEdition]) -> Path:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``python -m dvregions pdf``."""
+    """Options of ``python -m dvbook pdf``."""
     parser.add_argument(
         "html_dirs",
         nargs="*",

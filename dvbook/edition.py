@@ -1,11 +1,11 @@
 """The Dutch edition: the same notebooks, run in Dutch, with the prose from the catalogs.
 
-``python -m dvregions build`` builds the English book into ``_build/html`` and then calls
+``python -m dvbook build`` builds the English book into ``_build/html`` and then calls
 :func:`build_edition` for Dutch, into ``_build/html/nl``. When the catalogs are complete
 (:func:`can_run_early`), step 2 runs while Sphinx builds the English book, on the cores Sphinx
 leaves idle.
 
-1. :func:`dvregions.translations.problems` must find nothing: a missing or out-of-date
+1. :func:`dvbook.translations.problems` must find nothing: a missing or out-of-date
    translation stops the build with the list of messages to translate.
 2. Every chapter is executed once more with ``DVREGIONS_LANGUAGE=nl``, so charts, tables, glued
    numbers and generated sentences come out in Dutch from the same code and data. The result is
@@ -31,14 +31,15 @@ import sys
 import time
 from pathlib import Path
 
-from dvregions import build, i18n, translations
+from dvbook import build, translations
+from dvregions import i18n
 
 LANG = "nl"
 STAGE = Path("_build") / LANG
 SHARED = ("book/_static", "book/_templates", "data")
 """Files the Dutch tree uses as they are (linked, not copied): assets and the downloadable data."""
 BIBLIOGRAPHY_STYLE = "dvregions_nl"
-"""The pybtex style of the Dutch bibliography (:mod:`dvregions.sphinx_ext`): Dutch words around the entries."""
+"""The pybtex style of the Dutch bibliography (:mod:`dvbook.sphinx_ext`): Dutch words around the entries."""
 
 
 CODE_TOGGLES = {"nb_code_prompt_show": "Code tonen", "nb_code_prompt_hide": "Code verbergen"}
@@ -182,7 +183,7 @@ def build_edition(root: Path, jobs: int, timeout: int, quiet: bool = False, runs
         for problem in problems:
             print(problem, file=sys.stderr)
         print(f"\nDutch edition: {len(problems)} messages without a usable translation. "
-              "See locales/README.md: run `python -m dvregions translations update`, translate, and build again.",
+              "See locales/README.md: run `python -m dvbook translations update`, translate, and build again.",
               file=sys.stderr)
         return 1
     status = execute_stale(root, jobs, timeout) if runs is None else runs

@@ -1,4 +1,4 @@
-"""``python -m dvregions build``: execute the notebooks whose inputs changed, then build the book.
+"""``python -m dvbook build``: execute the notebooks whose inputs changed, then build the book.
 
 A notebook's inputs are its code cells (source and kernel name), the package modules its
 kernel imported and the data files it read, the last time it ran. Their hashes are stored in
@@ -46,10 +46,9 @@ KERNEL_NAME = "python3"
 DEFAULT_NOTEBOOK_GLOBS: tuple[str, ...] = ("notebooks/*.ipynb",)
 DEFAULT_PACKAGE_GLOBS: tuple[str, ...] = ("dvregions/**/*.py",)
 """Package files: a notebook's input when its kernel imported them."""
-# The build tool, the command-line dispatcher and the print edition run neither in a kernel nor in
-# Sphinx, so editing them must not make Sphinx re-read every page.
-RENDER_EXCLUDE: frozenset[str] = frozenset({"dvregions/build.py", "dvregions/__main__.py", "dvregions/pdf.py",
-                                          "dvregions/edition.py", "dvregions/translations.py"})
+RENDER_GLOBS: tuple[str, ...] = ("dvregions/**/*.py", "dvbook/sphinx_ext.py", "dvbook/sphinx_page.py")
+"""What Sphinx runs besides the sources: the library and the book's Sphinx extensions."""
+RENDER_EXCLUDE: frozenset[str] = frozenset({"dvregions/__main__.py"})
 DEFAULT_TIMEOUT = 600
 
 
@@ -422,7 +421,7 @@ RENDER_DISTRIBUTIONS = ("sphinx", "myst-nb", "jupyter-book", "sphinx-book-theme"
                         "vl-convert-python")
 
 
-def render_fingerprint(root: Path, package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS) -> str:
+def render_fingerprint(root: Path, globs: Iterable[str] = RENDER_GLOBS) -> str:
     """Hash of what turns stored outputs into HTML besides the sources.
 
     That is the package (the chart mime renderer lives there) and the versions of the
@@ -436,7 +435,7 @@ def render_fingerprint(root: Path, package_globs: Iterable[str] = DEFAULT_PACKAG
             versions.append(f"{name}=={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name} missing")
-    package = package_fingerprint(root, package_globs, exclude=RENDER_EXCLUDE)  # Sphinx extensions included
+    package = package_fingerprint(root, globs, exclude=RENDER_EXCLUDE)
     return sha256_bytes("\n".join([package, *versions]).encode("utf-8"))
 
 
@@ -450,7 +449,7 @@ def needs_fresh_env(build_dir: Path, fingerprint: str) -> bool:
     return not marker.is_file() or marker.read_text(encoding="utf-8").strip() != fingerprint
 
 
-def build_book(root: Path, quiet: bool = False, package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS, *,
+def build_book(root: Path, quiet: bool = False, render_globs: Iterable[str] = RENDER_GLOBS, *,
                source: Path | None = None, out_dir: Path | None = None, state_dir: Path | None = None) -> int:
     """Build the HTML book in this process, as ``jupyter-book build <root> -W -n --keep-going`` does.
 
@@ -466,7 +465,7 @@ def build_book(root: Path, quiet: bool = False, package_globs: Iterable[str] = D
     source = Path(source or root).resolve()
     config = source / "_config.yml"
     build_dir = Path(state_dir or root / "_build")
-    fingerprint = render_fingerprint(root, package_globs)
+    fingerprint = render_fingerprint(root, render_globs)
     fresh = needs_fresh_env(build_dir, fingerprint)
     if fresh and (build_dir / ".doctrees").exists() and not quiet:
         print("render code changed since the last build: re-reading every page", flush=True)
@@ -502,7 +501,7 @@ def build_book(root: Path, quiet: bool = False, package_globs: Iterable[str] = D
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``python -m dvregions build``."""
+    """Options of ``python -m dvbook build``."""
     parser.add_argument("root", nargs="?", default=".", type=Path, help="book root (default: current folder)")
     parser.add_argument("--no-execute", action="store_true", help="render stored outputs only")
     parser.add_argument("--force", action="store_true", help="execute every notebook")
@@ -551,13 +550,13 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from concurrent.futures import ThreadPoolExecutor
 
-    from dvregions import edition
+    from dvbook import edition
 
     # Sphinx builds on one core (see benchmarks/README.md); the Dutch chapters run on the others meanwhile.
     with ThreadPoolExecutor(max_workers=1) as beside:
         dutch_runs = (beside.submit(edition.execute_stale, root, args.jobs, args.timeout)
                       if edition.can_run_early(root) else None)
-        status = build_book(root, args.quiet, package_globs)
+        status = build_book(root, args.quiet)
         runs = dutch_runs.result() if dutch_runs else None
     if status:
         print("book build failed (warnings are errors)", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""``python -m dvregions translations``: keep the Dutch edition's catalogs in step with the English text.
+"""``python -m dvbook translations``: keep the Dutch edition's catalogs in step with the English text.
 
 English is the source language. The translatable text lives in three kinds of place, and each
 has its catalog under ``locales/<lang>/`` (gettext ``.po`` files, editable with any PO editor):
@@ -398,7 +398,7 @@ def table(path: Path) -> dict[str, str]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``python -m dvregions translations``."""
+    """Options of ``python -m dvbook translations``."""
     parser.add_argument("action", choices=("update", "check"),
                         help="update: add new English messages to the catalogs; check: exit 1 if any is untranslated")
     parser.add_argument("--lang", default="nl", choices=[lang for lang in i18n.LANGUAGES if lang != "en"])
