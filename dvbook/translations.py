@@ -31,7 +31,7 @@ from dvregions import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_GLOBS = ("book/*.md", "notebooks/*.ipynb")
-CODE_GLOBS = ("dvregions/**/*.py",)
+CODE_GLOBS = ("dvregions/**/*.py", "dvbook/**/*.py")
 TOC = "_toc.yml"
 CONFIG = "_config.yml"
 

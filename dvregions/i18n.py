@@ -8,7 +8,7 @@ Numbers go through :func:`number` and :func:`percent`, so a Dutch page says ``1.
 ``12,5%``.
 
 A missing Dutch translation is an error, not English shown silently: ``_`` raises
-:class:`MissingTranslation` in a Dutch kernel, and ``python -m dvregions translations check``
+:class:`MissingTranslation` in a Dutch kernel, and ``python -m dvbook translations check``
 lists every message without one.
 """
 
@@ -24,10 +24,14 @@ __all__ = ["LANGUAGE_ENV", "LANGUAGES", "MissingTranslation", "_", "catalog_path
 LANGUAGE_ENV = "DVREGIONS_LANGUAGE"
 """Environment variable naming the language of generated text: ``en`` (default) or ``nl``."""
 
-LANGUAGES = ("en", "nl")
-SOURCE_LANGUAGE = "en"
 EDITIONS: dict[str, tuple[str, str]] = {"en": ("English", ""), "nl": ("Nederlands", "nl/")}
-"""Each edition's language -> (its name in its own language, its folder in the built book, under the English root)."""
+"""The book's editions, one entry each: language -> (its name in that language, its folder under the built book).
+
+The first is the source language, whose text the notebooks and the code are written in. Another edition needs
+this entry and its catalogs in ``locales/<language>/``; everything else loops over this list.
+"""
+LANGUAGES = tuple(EDITIONS)
+SOURCE_LANGUAGE = LANGUAGES[0]
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 PACKAGE_DOMAIN = "dvregions"
 """The catalog of text written by code (``locales/<lang>/dvregions.po``)."""
@@ -91,14 +95,17 @@ def _translations(lang: str) -> dict[str, str]:
     return {**_catalog(lang, DATA_DOMAIN), **_catalog(lang, PACKAGE_DOMAIN)}
 
 
-def _(message: str) -> str:
-    """``message`` in the current language; the English text itself in an English kernel.
+def _(message: str, lang: str | None = None) -> str:
+    """``message`` in the current language (or ``lang``); the English text itself in English.
 
     Parameters
     ----------
     message : str
-        The English text. Pass a string literal, so ``python -m dvregions translations update``
+        The English text. Pass a string literal, so ``python -m dvbook translations update``
         finds it; fill in parts with ``.format(name=...)`` after translation.
+    lang : str, optional
+        The language wanted, for code that writes several editions at once (the book machinery);
+        a notebook's kernel leaves it out and gets its own language.
 
     Returns
     -------
@@ -111,7 +118,7 @@ def _(message: str) -> str:
     MissingTranslation
         When the language is not English and neither catalog translates ``message``.
     """
-    lang = language()
+    lang = lang or language()
     if lang == SOURCE_LANGUAGE or not message:
         return message
     try:
@@ -119,7 +126,7 @@ def _(message: str) -> str:
     except KeyError:
         raise MissingTranslation(
             f"no {lang} translation of {message!r} in {catalog_path(lang)} or {catalog_path(lang, DATA_DOMAIN)}: "
-            "run `python -m dvregions translations update` and translate it"
+            "run `python -m dvbook translations update` and translate it"
         ) from None
 
 

@@ -1,6 +1,6 @@
 /* The book's charts: static at once, interactive when the reader reaches for them.
  *
- * Each chart is a <figure class="dv-chart"> written by dvregions.sphinx_ext: a
+ * Each chart is a <figure class="dv-chart"> written by dvbook.sphinx_ext: a
  * focusable container labelled with the chart description, a .dv-chart-view
  * holding the static SVG image made at build time (scaled to the column), and
  * the Vega-Lite spec in <script type="application/json">; a chart with a

@@ -6,7 +6,7 @@ returns instead a mime bundle whose bytes depend only on the chart spec:
 
 ``application/vnd.dvregions.chart+json``
     ``{"id", "spec", "description", "vegalite_version"}`` for the book; the Sphinx
-    extension (:mod:`dvregions.sphinx_ext`) turns it into an interactive figure.
+    extension (:mod:`dvbook.sphinx_ext`) turns it into an interactive figure.
 ``application/vnd.vega.v5+json``
     the spec compiled to Vega by ``vl_convert``, for JupyterLab only (the book ignores
     it). JupyterLab 4 draws it with the Vega it bundles (``@jupyterlab/vega5-extension``,
