@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 # command name -> (module, help); each module has ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "build": ("dvbook.build", "execute stale notebooks, then build the HTML book"),
+    "build": ("dvbook.book", "execute stale notebooks, then build the HTML book"),
     "translations": ("dvbook.translations", "update or check the Dutch edition's catalogs (locales/)"),
     "pdf": ("dvbook.pdf", "print the built book to one PDF per edition and link it from the home page"),
 }

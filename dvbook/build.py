@@ -1,4 +1,4 @@
-"""``python -m dvbook build``: execute the notebooks whose inputs changed, then build the book.
+"""The chapters' execution and the Sphinx build beneath every edition: what is stale, running it, rendering.
 
 A notebook's inputs are its code cells (source and kernel name), the package modules its
 kernel imported and the data files it read, the last time it ran. Their hashes are stored in
@@ -28,7 +28,6 @@ start fast.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
@@ -44,11 +43,6 @@ from dvregions import inputs_log
 METADATA_KEY = "dvregions"
 KERNEL_NAME = "python3"
 DEFAULT_NOTEBOOK_GLOBS: tuple[str, ...] = ("notebooks/*.ipynb",)
-DEFAULT_PACKAGE_GLOBS: tuple[str, ...] = ("dvregions/**/*.py",)
-"""Package files: a notebook's input when its kernel imported them."""
-RENDER_GLOBS: tuple[str, ...] = ("dvregions/**/*.py", "dvbook/sphinx_ext.py", "dvbook/sphinx_page.py")
-"""What Sphinx runs besides the sources: the library and the book's Sphinx extensions."""
-RENDER_EXCLUDE: frozenset[str] = frozenset({"dvregions/__main__.py"})
 DEFAULT_TIMEOUT = 600
 
 
@@ -86,19 +80,61 @@ def code_fingerprint(nb: dict) -> str:
     return sha256_bytes(payload.encode("utf-8"))
 
 
-def package_files(root: Path, globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS,
-                  exclude: frozenset[str] = frozenset()) -> list[Path]:
-    """Package source files (less ``exclude``, relative paths), sorted by relative path."""
-    files = {path for pattern in globs for path in root.glob(pattern) if path.is_file()}
-    files = {path for path in files if rel_path(path, root) not in exclude}
-    files = {path for path in files if "__pycache__" not in path.parts}
-    return sorted(files, key=lambda path: rel_path(path, root))
+def project_files(root: Path, files: Iterable[Path]) -> list[Path]:
+    """The files among ``files`` of the book's own code: under ``root``, outside any installed environment."""
+    root = root.resolve()
+    environments = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
+    found = {Path(name).resolve() for name in files}
+    return sorted(path for path in found if path.is_relative_to(root) and path.suffix == ".py"
+                  and not any(path.is_relative_to(env) for env in environments)
+                  and not {"site-packages", "dist-packages", "__pycache__"} & set(path.parts))
 
 
-def package_fingerprint(root: Path, globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS,
-                        exclude: frozenset[str] = RENDER_EXCLUDE) -> str:
-    """One hash over the relative paths and contents of the package files."""
-    lines = [f"{rel_path(path, root)}\t{sha256_file(path)}" for path in package_files(root, globs, exclude)]
+def _module_file(root: Path, name: str) -> Path | None:
+    """The file of module ``name`` under ``root`` (a module or a package), if it is there."""
+    base = root.joinpath(*name.split("."))
+    return next((path for path in (base.with_suffix(".py"), base / "__init__.py") if path.is_file()), None)
+
+
+def _imported_names(path: Path) -> set[str]:
+    """Every module name a file imports, anywhere in it (``from a import b`` gives ``a`` and ``a.b``)."""
+    import ast
+
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def render_files(root: Path) -> list[Path]:
+    """What Sphinx runs of the book's own code: the extensions ``_config.yml`` names and all they import.
+
+    Read from the code itself (its import statements, followed from module to module and to each
+    package's ``__init__``), so a new extension or a new module a chart imports counts without a
+    list to keep, and the build tool itself, which Sphinx never runs, does not.
+    """
+    import yaml
+
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    todo = list((config.get("sphinx") or {}).get("extra_extensions") or [])
+    seen: set[Path] = set()
+    while todo:
+        name = todo.pop()
+        path = _module_file(root, name)
+        if path is None or path in seen:
+            continue
+        seen.add(path)
+        todo += [*_imported_names(path), *(name.rsplit(".", depth)[0] for depth in range(1, name.count(".") + 1))]
+    return sorted(seen)
+
+
+def files_fingerprint(root: Path, files: Iterable[Path]) -> str:
+    """One hash over the relative paths and contents of ``files``."""
+    lines = sorted(f"{rel_path(path, root)}\t{sha256_file(path)}" for path in files)
     return sha256_bytes("\n".join(lines).encode("utf-8"))
 
 
@@ -117,29 +153,14 @@ def data_fingerprint(root: Path, paths: Iterable[Path]) -> dict[str, str]:
     return dict(sorted(hashes.items()))
 
 
-def module_fingerprint(root: Path, imported: Iterable[Path],
-                       package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS) -> dict[str, str]:
-    """``{relative path: sha256}`` for the package files among the modules a kernel imported.
+def module_fingerprint(root: Path, imported: Iterable[Path]) -> dict[str, str]:
+    """``{relative path: sha256}`` of the book's own modules among those a kernel imported, sorted by path.
 
-    Parameters
-    ----------
-    root
-        The book root; paths are stored relative to it.
-    imported
-        Files of every module the kernel imported (:func:`dvregions.inputs_log.imported_files`).
-    package_globs
-        Which files under ``root`` are package files; other imported files (the standard
-        library, installed libraries) are not recorded.
-
-    Returns
-    -------
-    dict
-        Hashes sorted by path.
+    ``imported`` are the files of every module the kernel imported
+    (:func:`dvregions.inputs_log.imported_files`); the standard library and installed libraries
+    are left out (:func:`project_files`).
     """
-    package = {path.resolve() for path in package_files(root, package_globs)}
-    hashes = {rel_path(path, root): sha256_file(path)
-              for path in {Path(name).resolve() for name in imported} if path in package}
-    return dict(sorted(hashes.items()))
+    return {rel_path(path, root): sha256_file(path) for path in project_files(root, imported)}
 
 
 def _file_reasons(root: Path, kind: str, recorded: dict[str, str]) -> list[str]:
@@ -197,16 +218,8 @@ def staleness_reasons(nb: dict, root: Path) -> list[str]:
     return reasons
 
 
-def notebook_statuses(
-    root: Path,
-    notebooks: Sequence[Path] | None = None,
-    package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS,
-) -> list[NotebookStatus]:
-    """Status of every notebook (stale or not), reading files only.
-
-    ``package_globs`` is accepted for symmetry with execution: staleness checks the modules
-    each notebook recorded, whatever the globs were when it ran.
-    """
+def notebook_statuses(root: Path, notebooks: Sequence[Path] | None = None) -> list[NotebookStatus]:
+    """Status of every notebook (stale or not), reading files only."""
     root = Path(root).resolve()
     notebooks = find_notebooks(root) if notebooks is None else [Path(p).resolve() for p in notebooks]
     statuses = []
@@ -214,15 +227,6 @@ def notebook_statuses(
         nb = json.loads(path.read_text(encoding="utf-8"))
         statuses.append(NotebookStatus(path, rel_path(path, root), staleness_reasons(nb, root)))
     return statuses
-
-
-def stale_notebooks(
-    root: Path,
-    notebooks: Sequence[Path] | None = None,
-    package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS,
-) -> list[NotebookStatus]:
-    """Only the notebooks that must be re-executed, each with its reasons."""
-    return [status for status in notebook_statuses(root, notebooks, package_globs) if status.stale]
 
 
 # --------------------------------------------------------------------------- execution
@@ -274,17 +278,11 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def execute_notebook(
-    path: Path,
-    root: Path,
-    package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS,
-    timeout: int = DEFAULT_TIMEOUT,
-    quiet: bool = False,
-) -> ExecutionResult:
+def execute_notebook(path: Path, root: Path, timeout: int = DEFAULT_TIMEOUT, quiet: bool = False) -> ExecutionResult:
     """Run one notebook in a fresh kernel; store outputs and fingerprint if they changed.
 
     After the last cell, a cell that is not stored asks the kernel which modules it imported;
-    the package files among them (``package_globs``) are recorded as inputs.
+    the book's own modules among them are recorded as inputs.
     On error the file is left untouched and the error text is returned.
     """
     import nbformat
@@ -304,7 +302,7 @@ def execute_notebook(
         try:
             # The kernel inherits this process's environment, so its loader writes to log_path.
             with inputs_log.logging_reads_to(log_path):
-                _execute_in_fresh_kernel(nb, path.parent, timeout)
+                execute_in_fresh_kernel(nb, path.parent, timeout)
             imported = inputs_log.imported_files(probe.outputs)
         except Exception as exc:  # noqa: BLE001 - any failure must fail the build, with its text
             return ExecutionResult(rel, time.perf_counter() - start, error=f"{type(exc).__name__}: {exc}")
@@ -312,7 +310,7 @@ def execute_notebook(
     nb.cells.remove(probe)
     renumber_execution_counts(nb)
     data = data_fingerprint(root, data_paths)
-    modules = module_fingerprint(root, imported, package_globs)
+    modules = module_fingerprint(root, imported)
     meta = dict(nb.metadata.get(METADATA_KEY, {}))
     meta["inputs"] = {"code": code_fingerprint(nb), "modules": modules, "data": data}
     nb.metadata[METADATA_KEY] = meta
@@ -331,7 +329,7 @@ waits about 0.3 s a chapter for the kernel's own clean-up, and the kernel keeps 
 reads (the data log is written and closed line by line while the cells run)."""
 
 
-def _execute_in_fresh_kernel(nb, cwd: Path, timeout: int, env: dict[str, str] | None = None) -> None:
+def execute_in_fresh_kernel(nb, cwd: Path, timeout: int, env: dict[str, str] | None = None) -> None:
     """Run every cell of ``nb`` in a new kernel started in ``cwd`` (with ``env``, else this process's environment)."""
     from nbclient import NotebookClient
 
@@ -347,19 +345,11 @@ def _execute_in_fresh_kernel(nb, cwd: Path, timeout: int, env: dict[str, str] | 
                 raise
 
 
-def execute_notebooks(
-    paths: Sequence[Path],
-    root: Path,
-    jobs: int | None = None,
-    package_globs: Iterable[str] = DEFAULT_PACKAGE_GLOBS,
-    timeout: int = DEFAULT_TIMEOUT,
-    quiet: bool = False,
-) -> list[ExecutionResult]:
+def execute_notebooks(paths: Sequence[Path], root: Path, jobs: int | None = None, timeout: int = DEFAULT_TIMEOUT,
+                      quiet: bool = False) -> list[ExecutionResult]:
     """Execute notebooks in parallel processes (at most ``jobs``), printing progress."""
     root = Path(root).resolve()
-    package_globs = tuple(package_globs)
-    return run_notebooks(execute_notebook, [(path, root, package_globs, timeout, quiet) for path in paths],
-                         jobs, "done")
+    return run_notebooks(execute_notebook, [(path, root, timeout, quiet) for path in paths], jobs, "done")
 
 
 def run_notebooks(run: Callable[..., ExecutionResult], calls: Sequence[tuple], jobs: int | None, label: str,
@@ -421,10 +411,10 @@ RENDER_DISTRIBUTIONS = ("sphinx", "myst-nb", "jupyter-book", "sphinx-book-theme"
                         "vl-convert-python")
 
 
-def render_fingerprint(root: Path, globs: Iterable[str] = RENDER_GLOBS) -> str:
+def render_fingerprint(root: Path) -> str:
     """Hash of what turns stored outputs into HTML besides the sources.
 
-    That is the package (the chart mime renderer lives there) and the versions of the
+    That is the book's own code Sphinx runs (:func:`render_files`) and the versions of the
     rendering libraries.
     """
     from importlib import metadata
@@ -435,8 +425,7 @@ def render_fingerprint(root: Path, globs: Iterable[str] = RENDER_GLOBS) -> str:
             versions.append(f"{name}=={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name} missing")
-    package = package_fingerprint(root, globs, exclude=RENDER_EXCLUDE)
-    return sha256_bytes("\n".join([package, *versions]).encode("utf-8"))
+    return sha256_bytes("\n".join([files_fingerprint(root, render_files(root)), *versions]).encode("utf-8"))
 
 
 def needs_fresh_env(build_dir: Path, fingerprint: str) -> bool:
@@ -449,7 +438,7 @@ def needs_fresh_env(build_dir: Path, fingerprint: str) -> bool:
     return not marker.is_file() or marker.read_text(encoding="utf-8").strip() != fingerprint
 
 
-def build_book(root: Path, quiet: bool = False, render_globs: Iterable[str] = RENDER_GLOBS, *,
+def build_book(root: Path, quiet: bool = False, *,
                source: Path | None = None, out_dir: Path | None = None, state_dir: Path | None = None) -> int:
     """Build the HTML book in this process, as ``jupyter-book build <root> -W -n --keep-going`` does.
 
@@ -465,7 +454,7 @@ def build_book(root: Path, quiet: bool = False, render_globs: Iterable[str] = RE
     source = Path(source or root).resolve()
     config = source / "_config.yml"
     build_dir = Path(state_dir or root / "_build")
-    fingerprint = render_fingerprint(root, render_globs)
+    fingerprint = render_fingerprint(root)
     fresh = needs_fresh_env(build_dir, fingerprint)
     if fresh and (build_dir / ".doctrees").exists() and not quiet:
         print("render code changed since the last build: re-reading every page", flush=True)
@@ -494,77 +483,4 @@ def build_book(root: Path, quiet: bool = False, render_globs: Iterable[str] = RE
     if result:
         return int(result)
     write_if_changed(build_dir / RENDER_MARKER, fingerprint + "\n")
-    return 0
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``python -m dvbook build``."""
-    parser.add_argument("root", nargs="?", default=".", type=Path, help="book root (default: current folder)")
-    parser.add_argument("--no-execute", action="store_true", help="render stored outputs only")
-    parser.add_argument("--force", action="store_true", help="execute every notebook")
-    parser.add_argument("--check", action="store_true", help="exit 1 if a notebook is stale; execute and build nothing")
-    parser.add_argument("--no-book", action="store_true", help="execute stale notebooks, skip the HTML build")
-    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count(), help="notebooks run at once (default: cores)")
-    parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds per cell")
-    parser.add_argument(
-        "--package-glob",
-        action="append",
-        default=None,
-        help=f"package files: a notebook's inputs when it imports them (default: {' '.join(DEFAULT_PACKAGE_GLOBS)})",
-    )
-    parser.add_argument("--quiet", "-q", action="store_true",
-                        help="less output (Sphinx warnings and one line per executed notebook)")
-
-
-def run(args: argparse.Namespace) -> int:
-    """Execute stale notebooks, then build the book; return the exit code."""
-    root = Path(args.root).resolve()
-    package_globs = tuple(args.package_glob or DEFAULT_PACKAGE_GLOBS)
-    statuses = notebook_statuses(root, package_globs=package_globs)
-    stale = [s for s in statuses if s.stale or args.force]
-    if args.check:
-        for status in stale:
-            print(f"stale: {status.rel}: {'; '.join(status.reasons) or 'forced'}")
-        print(f"{len(stale)} of {len(statuses)} notebooks stale")
-        return 1 if stale else 0
-    if not args.no_execute:
-        if stale:
-            for status in stale:
-                print(f"to run: {status.rel} ({'; '.join(status.reasons) or 'forced'})", flush=True)
-            started = time.perf_counter()
-            results = execute_notebooks(
-                [s.path for s in stale], root, args.jobs, package_globs, args.timeout, args.quiet
-            )
-            failed = [r for r in results if r.error]
-            print(f"executed {len(results)} notebooks in {time.perf_counter() - started:.1f} s", flush=True)
-            if failed:
-                for result in failed:
-                    print(f"\nnotebook failed: {result.rel}\n{result.error}", file=sys.stderr)
-                return 1
-        else:
-            print(f"all {len(statuses)} notebooks up to date", flush=True)
-    if args.no_book:
-        return 0
-    from concurrent.futures import ThreadPoolExecutor
-
-    from dvbook import edition
-
-    # Sphinx builds on one core (see benchmarks/README.md); the Dutch chapters run on the others meanwhile.
-    with ThreadPoolExecutor(max_workers=1) as beside:
-        dutch_runs = (beside.submit(edition.execute_stale, root, args.jobs, args.timeout)
-                      if edition.can_run_early(root) else None)
-        status = build_book(root, args.quiet)
-        runs = dutch_runs.result() if dutch_runs else None
-    if status:
-        print("book build failed (warnings are errors)", file=sys.stderr)
-        return status
-    status = edition.build_edition(root, args.jobs, args.timeout, args.quiet, runs=runs)
-    if status:
-        print("Dutch edition failed (warnings are errors)", file=sys.stderr)
-        return status
-    html_dir = root / "_build" / "html"
-    print(f"open: {html_dir / 'index.html'} (Nederlands: {html_dir / 'nl' / 'index.html'})")
     return 0

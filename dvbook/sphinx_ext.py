@@ -238,17 +238,23 @@ def check_static_files(app: Sphinx, exception: Exception | None) -> None:
             )
 
 
-def _bibliography_styles() -> dict[str, type]:
-    """The book's pybtex styles: titles as the sources write them, and the words around entries per language.
+BIBLIOGRAPHY_STYLE = "dvregions"
+"""The pybtex style ``_config.yml`` names (``bibtex_default_style``)."""
+
+
+def bibliography_style(lang: str) -> type:
+    """The book's pybtex style in ``lang``: titles as the sources write them, the words around entries translated.
 
     pybtex's ``plain`` style writes every article title in sentence case, which lower-cases proper
-    names ("Veilig thuis", "De wet tijdelijk huisverbod"); these styles keep a title as written.
+    names ("Veilig thuis", "De wet tijdelijk huisverbod"); this style keeps a title as written.
     """
     from pybtex.style.formatting.plain import Style as Plain
     from pybtex.style.template import field, href, optional, sentence, words
 
+    from dvregions.i18n import _
+
     class BookStyle(Plain):
-        visited = "visited on"
+        visited = _("visited on", lang)
 
         def format_title(self, e, which_field, as_sentence=True):
             title = field(which_field)
@@ -262,18 +268,20 @@ def _bibliography_styles() -> dict[str, type]:
             url = field("url", raw=True)
             return words["URL:", href(url)[url]]
 
-    class DutchStyle(BookStyle):
-        visited = "geraadpleegd op"
+    return BookStyle
 
-    return {"dvregions": BookStyle, "dvregions_nl": DutchStyle}
+
+def register_bibliography_style(app: Sphinx, config: Any) -> None:
+    """Register the style in the language of the edition being built (it replaces another edition's)."""
+    from pybtex.plugin import register_plugin
+
+    register_plugin("pybtex.style.formatting", BIBLIOGRAPHY_STYLE, bibliography_style(config.language or "en"),
+                    force=True)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the hooks and the bibliography styles; the mime renderer itself is found via its entry point."""
-    from pybtex.plugin import register_plugin
-
-    for name, style in _bibliography_styles().items():
-        register_plugin("pybtex.style.formatting", name, style)
+    """Register the hooks and the bibliography style; the mime renderer itself is found via its entry point."""
+    app.connect("config-inited", register_bibliography_style, priority=100)  # before sphinxcontrib-bibtex reads it
     app.connect("builder-inited", on_builder_inited)
     app.connect("html-page-context", on_html_page_context)
     app.connect("build-finished", check_static_files)

@@ -173,12 +173,22 @@ def edition_links(lang: str, pagename: str) -> list[tuple[str, str, str]]:
     return [(code, name, f"{to_site_root}{folder}{pagename}.html") for code, (name, folder) in EDITIONS.items()]
 
 
+HELP_LANGUAGE = "nl"
+"""The language help is given in first on every page: a person in danger in the Netherlands reads Dutch."""
+
+
 def add_edition_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Give the templates the links to this page in every edition (language switch and hreflang)."""
-    from dvregions.i18n import EDITIONS
+    """Give the templates the links to this page in every edition and the words of the help banner.
+
+    ``dv_say(message, language)`` is the catalogs' translation, so the templates hold no text of one
+    language; ``dv_help_languages`` are the languages the help is given in, Dutch first.
+    """
+    from dvregions.i18n import EDITIONS, _
 
     lang = app.config.language or "en"
     context["dv_editions"] = edition_links(lang, pagename) if lang in EDITIONS else []
+    context["dv_say"] = _
+    context["dv_help_languages"] = list(dict.fromkeys([HELP_LANGUAGE, lang]))
 
 
 def dutch_search_language() -> type:

@@ -31,7 +31,8 @@ from dvregions import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_GLOBS = ("book/*.md", "notebooks/*.ipynb")
-CODE_GLOBS = ("dvregions/**/*.py", "dvbook/**/*.py")
+PACKAGES = (Path(i18n.__file__).parent, Path(__file__).parent)
+"""The library and the book machinery: their text is the book's wherever the book's root is."""
 TOC = "_toc.yml"
 CONFIG = "_config.yml"
 
@@ -145,9 +146,9 @@ def page_markdown(path: Path) -> list[str]:
 
 def code_messages(root: Path = ROOT) -> Iterator[tuple[str, str]]:
     """(message, where) for every string literal passed to ``_`` in the package and the notebooks' code."""
-    for pattern in CODE_GLOBS:
-        for path in sorted(root.glob(pattern)):
-            rel = path.relative_to(root).as_posix()
+    for package in PACKAGES:
+        for path in sorted(package.rglob("*.py")):
+            rel = path.relative_to(package.parent).as_posix()
             yield from ((text, f"{rel}:{line}") for text, line in _calls(path.read_text(encoding="utf-8")))
     for path in sorted(root.glob("notebooks/*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -178,6 +179,8 @@ def data_messages(root: Path = ROOT) -> Iterator[tuple[str, str]]:
 
     for table, columns in i18n.TRANSLATED_COLUMNS.items():
         path = root / "data" / f"{table}.csv"
+        if not path.is_file():
+            continue
         with open(path, encoding="utf-8", newline="") as handle:
             for row_number, row in enumerate(csv.DictReader(handle), start=2):
                 for column in columns:
@@ -185,13 +188,26 @@ def data_messages(root: Path = ROOT) -> Iterator[tuple[str, str]]:
                         yield row[column], f"data/{table}.csv:{row_number}"  # file:row, as PO editors read it
 
 
+CODE_TOGGLES = {"nb_code_prompt_show": "Show code cell {type}", "nb_code_prompt_hide": "Hide code cell {type}"}
+"""myst-nb's labels of folded code (its options and their English text), which Sphinx's catalogs do not translate.
+
+myst-nb puts an English word ("source", "outputs") in place of ``{type}``, so a translation leaves it out."""
+TEMPLATES = "book/_templates/*.html"
+_TEMPLATE_CALL = re.compile(r"""dv_say\(\s*(["'])(.+?)\1""")
+
+
 def book_messages(root: Path = ROOT) -> Iterator[tuple[str, str]]:
-    """The book's title and the captions of the table of contents."""
+    """The book's title, the captions of the table of contents and the words the templates and myst-nb write."""
     import yaml
 
     config = yaml.safe_load((root / CONFIG).read_text(encoding="utf-8"))
     yield config["title"], CONFIG
     yield config["author"], CONFIG
+    for option, message in CODE_TOGGLES.items():
+        yield message, f"{CONFIG}:{option}"
+    for path in sorted(root.glob(TEMPLATES)):
+        for match in _TEMPLATE_CALL.finditer(path.read_text(encoding="utf-8")):
+            yield match.group(2), path.relative_to(root).as_posix()
     toc = yaml.safe_load((root / TOC).read_text(encoding="utf-8"))
     for part in toc.get("parts", []):
         yield part["caption"], TOC
@@ -401,7 +417,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``python -m dvbook translations``."""
     parser.add_argument("action", choices=("update", "check"),
                         help="update: add new English messages to the catalogs; check: exit 1 if any is untranslated")
-    parser.add_argument("--lang", default="nl", choices=[lang for lang in i18n.LANGUAGES if lang != "en"])
+    parser.add_argument("--lang", default=i18n.LANGUAGES[1], choices=i18n.LANGUAGES[1:])
     parser.add_argument("--only", help="update only the catalogs whose path contains this text")
     parser.add_argument("--root", type=Path, default=ROOT, help="book root (default: this checkout)")
 

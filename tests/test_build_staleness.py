@@ -22,7 +22,6 @@ from dvbook import build
 from dvregions import data, inputs_log
 
 FIXTURE = Path(__file__).parent / "fixtures" / "staleness"
-PACKAGE_GLOBS = ("fixturepkg/**/*.py",)
 A = "notebooks/a_reads_x.ipynb"
 B = "notebooks/b_reads_x_and_y.ipynb"
 C = "notebooks/c_reads_nothing.ipynb"
@@ -43,13 +42,13 @@ def book(tmp_path: Path) -> Path:
 
 def stale(root: Path) -> dict[str, list[str]]:
     """``{notebook: reasons}`` for the stale notebooks."""
-    return {s.rel: s.reasons for s in build.stale_notebooks(root, package_globs=PACKAGE_GLOBS)}
+    return {s.rel: s.reasons for s in build.notebook_statuses(root) if s.stale}
 
 
 def rebuild(root: Path) -> list[str]:
     """Execute the stale notebooks as the build command does; return the ones that ran."""
-    paths = [s.path for s in build.stale_notebooks(root, package_globs=PACKAGE_GLOBS)]
-    results = build.execute_notebooks(paths, root, jobs=2, package_globs=PACKAGE_GLOBS, quiet=True)
+    paths = [s.path for s in build.notebook_statuses(root) if s.stale]
+    results = build.execute_notebooks(paths, root, jobs=2, quiet=True)
     assert [r.error for r in results if r.error] == []
     return sorted(r.rel for r in results)
 
@@ -205,10 +204,10 @@ def test_no_change_run_writes_no_file(book: Path) -> None:
 def test_forced_rerun_with_same_outputs_rewrites_nothing(book: Path) -> None:
     """Re-executing yields a byte-identical notebook: deterministic metadata and counts."""
     # the first run adopts this machine's kernel metadata (e.g. the Python patch version)
-    [first] = build.execute_notebooks([book / B], book, 1, PACKAGE_GLOBS, quiet=True)
+    [first] = build.execute_notebooks([book / B], book, 1, quiet=True)
     assert first.error is None
     before = mtimes(book)
-    [again] = build.execute_notebooks([book / B], book, 1, PACKAGE_GLOBS, quiet=True)
+    [again] = build.execute_notebooks([book / B], book, 1, quiet=True)
     assert (again.error, again.written) == (None, False)
     assert mtimes(book) == before
 
@@ -216,23 +215,33 @@ def test_forced_rerun_with_same_outputs_rewrites_nothing(book: Path) -> None:
 def test_failing_notebook_fails_and_leaves_file(book: Path) -> None:
     edit_cell(book / C, 2, "raise ValueError('broken on purpose')")
     text = (book / C).read_text(encoding="utf-8")
-    [result] = build.execute_notebooks([book / C], book, 1, PACKAGE_GLOBS, quiet=True)
+    [result] = build.execute_notebooks([book / C], book, 1, quiet=True)
     assert result.error is not None and "broken on purpose" in result.error
     assert (book / C).read_text(encoding="utf-8") == text
     assert stale(book) == {C: ["code changed"]}
 
 
 def test_render_code_change_forces_fresh_sphinx_env(book: Path) -> None:
-    """Sphinx does not notice extension code changes; the build must re-read every page then."""
+    """Sphinx does not notice extension code changes; the build must re-read every page then.
+
+    What Sphinx runs is read from the code: the extension ``_config.yml`` names and what it imports.
+    """
+    (book / "fixturepkg" / "ext.py").write_text('"""A Sphinx extension."""\n\nfrom fixturepkg import loader\n')
+    config = book / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "sphinx:\n  extra_extensions: [fixturepkg.ext]\n",
+                      encoding="utf-8")
+    assert [path.relative_to(book).as_posix() for path in build.render_files(book)] == [
+        "fixturepkg/__init__.py", "fixturepkg/ext.py", "fixturepkg/loader.py"]
     build_dir = book / "_build"
     build_dir.mkdir()
-    fingerprint = build.render_fingerprint(book, PACKAGE_GLOBS)
+    fingerprint = build.render_fingerprint(book)
     assert build.needs_fresh_env(build_dir, fingerprint)
     (build_dir / build.RENDER_MARKER).write_text(fingerprint + "\n", encoding="utf-8")
     assert not build.needs_fresh_env(build_dir, fingerprint)
-    loader = book / "fixturepkg" / "loader.py"
-    loader.write_text(loader.read_text(encoding="utf-8") + "\n# renderer fix\n", encoding="utf-8")
-    assert build.needs_fresh_env(build_dir, build.render_fingerprint(book, PACKAGE_GLOBS))
+    append_comment(book / "fixturepkg" / "pages.py")
+    assert not build.needs_fresh_env(build_dir, build.render_fingerprint(book)), "no extension imports pages.py"
+    append_comment(book / "fixturepkg" / "loader.py")
+    assert build.needs_fresh_env(build_dir, build.render_fingerprint(book))
 
 
 def test_real_data_loader_honours_inputs_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -274,7 +283,7 @@ def test_inputs_log_name_is_defined_once() -> None:
 
 
 def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "dvbook", "build", str(root), "--package-glob", PACKAGE_GLOBS[0], *args]
+    cmd = [sys.executable, "-m", "dvbook", "build", str(root), *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
 
 
@@ -304,14 +313,18 @@ def test_end_to_end_check_execute_and_render(book: Path) -> None:
 def test_sphinx_extension_change_rerenders(tmp_path: Path) -> None:
     """The page-level extensions shape HTML: editing them re-reads every page; the build tool does not."""
     root = tmp_path / "repo"
+    repo = Path(__file__).resolve().parents[1]
     for package in ("dvregions", "dvbook"):
-        shutil.copytree(Path(__file__).resolve().parents[1] / package, root / package,
-                        ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(repo / package, root / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(repo / "_config.yml", root / "_config.yml")
     render_inputs = build.render_fingerprint(root)
-    append_comment(root / "dvbook" / "build.py")
-    assert build.render_fingerprint(root) == render_inputs
-    append_comment(root / "dvbook" / "sphinx_page.py")
-    assert build.render_fingerprint(root) != render_inputs
+    for not_run_by_sphinx in ("dvbook/build.py", "dvbook/edition.py", "dvbook/pdf.py", "dvregions/__main__.py"):
+        append_comment(root / not_run_by_sphinx)
+        assert build.render_fingerprint(root) == render_inputs, not_run_by_sphinx
+    for run_by_sphinx in ("dvbook/sphinx_page.py", "dvregions/charts/render.py", "dvregions/i18n.py"):
+        append_comment(root / run_by_sphinx)
+        assert build.render_fingerprint(root) != render_inputs, run_by_sphinx
+        render_inputs = build.render_fingerprint(root)
 
 
 PAGE_ONLY = ["dvregions/__main__.py", "dvregions/cli_validate.py", "dvbook/build.py", "dvbook/localweb.py",
@@ -353,7 +366,7 @@ def test_a_kernel_that_dies_at_start_is_started_once_more(monkeypatch) -> None:
 
     _FlakyStart.starts = 0
     monkeypatch.setattr(nbclient, "NotebookClient", _FlakyStart)
-    build._execute_in_fresh_kernel(object(), Path("."), timeout=5)
+    build.execute_in_fresh_kernel(object(), Path("."), timeout=5)
     assert _FlakyStart.starts == 2
 
 
@@ -368,5 +381,5 @@ def test_a_notebook_error_is_not_retried(monkeypatch) -> None:
     Failing.starts = 0
     monkeypatch.setattr(nbclient, "NotebookClient", Failing)
     with pytest.raises(RuntimeError, match="a cell failed"):
-        build._execute_in_fresh_kernel(object(), Path("."), timeout=5)
+        build.execute_in_fresh_kernel(object(), Path("."), timeout=5)
     assert Failing.starts == 1

@@ -21,7 +21,7 @@ from dvregions import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
-DUTCH_RUNS = ROOT / edition.STAGE / "executed"
+DUTCH_RUNS = edition.stage_dir(ROOT, "nl") / "executed"
 DUTCH_HTML = HTML / i18n.EDITIONS["nl"][1]
 CHART_MIME = "application/vnd.dvregions.chart+json"
 GLUE_PREFIX = "application/papermill.record/"
@@ -205,14 +205,14 @@ def test_a_moved_code_line_does_not_rerun_the_dutch_chapters(tmp_path) -> None:
         (tmp_path / "locales" / "nl").mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "locales" / "nl" / name, tmp_path / "locales" / "nl" / name)
     english = json.loads(NOTEBOOKS[2].read_text(encoding="utf-8"))
-    before = edition.fingerprint(english, tmp_path)
+    before = edition.fingerprint(english, tmp_path, "nl")
     catalog = tmp_path / "locales" / "nl" / "dvregions.po"
     catalog.write_text(re.sub(r"(#: dvregions/\S+:)(\d+)", lambda m: f"{m[1]}{int(m[2]) + 7}",
                               catalog.read_text(encoding="utf-8")), encoding="utf-8")
-    assert edition.fingerprint(english, tmp_path) == before
+    assert edition.fingerprint(english, tmp_path, "nl") == before
     catalog.write_text(catalog.read_text(encoding="utf-8").replace('msgstr "niet vermeld"', 'msgstr "onbekend"'),
                        encoding="utf-8")
-    assert edition.fingerprint(english, tmp_path) != before
+    assert edition.fingerprint(english, tmp_path, "nl") != before
 
 
 def test_dutch_chapters_run_beside_the_english_build_only_with_complete_catalogs(monkeypatch, tmp_path: Path) -> None:
@@ -220,11 +220,11 @@ def test_dutch_chapters_run_beside_the_english_build_only_with_complete_catalogs
     from dvbook import translations
 
     monkeypatch.setattr(translations, "problems", lambda root, lang: [])
-    assert edition.can_run_early(ROOT)
-    assert not edition.can_run_early(tmp_path), "a tree without Dutch catalogs has no Dutch chapters to run"
+    assert edition.can_run_early(ROOT, "nl")
+    assert edition.translated(tmp_path) == [], "a tree without catalogs has no other edition to run"
     missing = translations.TranslationProblem("locales/nl/dvregions.po", "Orders imposed", "not translated")
     monkeypatch.setattr(translations, "problems", lambda root, lang: [missing])
-    assert not edition.can_run_early(ROOT)
+    assert not edition.can_run_early(ROOT, "nl")
 
 
 def test_a_dutch_run_gives_the_language_to_its_kernel_only(monkeypatch, tmp_path: Path) -> None:
@@ -236,7 +236,7 @@ def test_a_dutch_run_gives_the_language_to_its_kernel_only(monkeypatch, tmp_path
     source = tmp_path / "chapter.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]), source)
     seen = {}
-    monkeypatch.setattr(build, "_execute_in_fresh_kernel",
+    monkeypatch.setattr(build, "execute_in_fresh_kernel",
                         lambda nb, cwd, timeout, env=None: seen.update(env=env))
     monkeypatch.delenv(i18n.LANGUAGE_ENV, raising=False)
     result = edition.execute_in_language(source, tmp_path / "out" / "chapter.ipynb", "nl", "key", 5)

@@ -46,6 +46,8 @@ def test_every_message_of_the_code_has_a_dutch_translation_that_keeps_its_placeh
     placeholder = re.compile(r"\{\w*\}")
     for message in found:
         assert message in catalog, f"no Dutch translation of {message!r}"
+        if message in translations.CODE_TOGGLES.values():
+            continue  # myst-nb fills {type} with an English word ("source"), so a translation leaves it out
         assert sorted(placeholder.findall(catalog[message])) == sorted(placeholder.findall(message)), message
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from dvbook.build import _execute_in_fresh_kernel
+from dvbook.build import execute_in_fresh_kernel
 from dvregions import analysis, data
 from dvregions.charts import across
 
@@ -89,7 +89,7 @@ def executed(request, tmp_path_factory) -> tuple[str, int, dict]:
     notebooks = {}
     for name in CHAPTERS:
         notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
-        _execute_in_fresh_kernel(notebook, NOTEBOOKS, timeout=300, env=env)
+        execute_in_fresh_kernel(notebook, NOTEBOOKS, timeout=300, env=env)
         notebooks[name] = notebook
     return request.param, year, notebooks
 

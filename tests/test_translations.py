@@ -141,10 +141,10 @@ def test_the_dutch_bibliography_is_dutch_and_keeps_the_sources_own_words():
 def test_titles_keep_their_capitals_in_the_bibliography():
     from pybtex.database import parse_string
 
-    from dvbook.sphinx_ext import _bibliography_styles
+    from dvbook.sphinx_ext import bibliography_style
 
     entry = '@article{x, author={Garwood, F.}, title={Fiducial Limits for Veilig Thuis}, journal={B}, year={1936}}'
     data = parse_string(entry, "bibtex")
-    for style in _bibliography_styles().values():
+    for style in (bibliography_style(lang) for lang in ("en", "nl")):
         text = next(iter(style().format_entries(data.entries.values()))).text.render_as("text")
         assert "Fiducial Limits for Veilig Thuis" in text

@@ -1,0 +1,121 @@
+"""Another edition is one entry in ``dvregions.i18n.EDITIONS`` and a folder of catalogs: shown with Frisian.
+
+A one-page book gets a third edition, Frisian (``fy``, a real locale the book does not use): the
+entry is added to the list, ``python -m dvbook translations update`` writes its catalogs, the test
+fills them in, and ``python -m dvbook build`` builds all three editions with nothing else changed.
+The Frisian words here are stand-ins ("fy: " and the English): what is shown is the mechanism.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dvbook import book, translations
+from dvregions import i18n
+
+ROOT = Path(__file__).resolve().parent.parent
+FRISIAN = ("Frysk", "fy/")
+
+
+def one_page_book(root: Path) -> Path:
+    """The book's configuration, templates and bibliography, with a table of contents of one page."""
+    (root / "book").mkdir(parents=True)
+    shutil.copy(ROOT / "_config.yml", root / "_config.yml")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: book/index\n", encoding="utf-8")
+    (root / "book" / "index.md").write_text("# A page\n\nOne paragraph of text.\n", encoding="utf-8")
+    shutil.copy(ROOT / "book" / "references.bib", root / "book" / "references.bib")
+    for shared in ("_static", "_templates"):
+        os.symlink(ROOT / "book" / shared, root / "book" / shared)
+    return root
+
+
+def fill_in(root: Path, lang: str) -> None:
+    """Write the catalogs of ``lang`` and translate every message ("fy: " + the English, say)."""
+    for path in translations.update(root, lang):
+        catalog = translations.read_catalog(path)
+        for message in catalog:
+            if message.id:  # after a heading's marks: "# fy: A page"
+                message.string = re.sub(r"^(#+ )?", lambda match: f"{match.group(1) or ''}{lang}: ", message.id)
+        translations.write_catalog(path, catalog)
+
+
+@pytest.fixture
+def three_editions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A one-page book built in English, Dutch and Frisian."""
+    root = one_page_book(tmp_path / "book")
+    monkeypatch.setattr(i18n, "EDITIONS", {**i18n.EDITIONS, "fy": FRISIAN})  # the one entry
+    monkeypatch.setattr(i18n, "LANGUAGES", tuple(i18n.EDITIONS))
+    monkeypatch.setattr(i18n, "LOCALES_DIR", root / "locales")
+    i18n._catalog.cache_clear()
+    i18n._translations.cache_clear()
+    for lang in ("nl", "fy"):
+        fill_in(root, lang)
+    assert sorted(path.name for path in (root / "locales").iterdir()) == ["fy", "nl"]
+    args = argparse.Namespace(root=root, no_execute=False, force=False, check=False, no_book=False, jobs=1,
+                              timeout=60, quiet=True)
+    try:
+        assert book.run(args) == 0
+    finally:
+        i18n._catalog.cache_clear()
+        i18n._translations.cache_clear()
+    return root / "_build" / "html"
+
+
+def test_a_third_edition_is_one_entry_and_a_catalog_folder(three_editions: Path) -> None:
+    page = (three_editions / "fy" / "book" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<html[^>]* lang="fy"', page)
+    assert "fy: One paragraph of text." in page  # the page's prose, from its catalog
+    assert re.search(r"<title>fy: A page &#8212; fy: How Dutch regions tackle", page)  # the page's and the book's
+    # The help banner: in Dutch first, then in the page's language, every word from the catalogs.
+    banner = page[page.index('<aside id="dv-safety"'):page.index("</aside>")]
+    assert banner.index('lang="nl"') < banner.index("fy: Need help or advice?")
+    assert "Need help or advice?" not in banner.replace("fy: Need help or advice?", "").replace(
+        "nl: Need help or advice?", "")
+    # Every edition's page links to the others (hreflang alternates), and to the Frisian one by its own name.
+    for code, (_name, folder) in i18n.EDITIONS.items():
+        assert f'hreflang="{code}"' in page
+        if code != "fy":
+            other = (three_editions / folder / "book" / "index.html").read_text(encoding="utf-8")
+            assert f'hreflang="fy" lang="fy">{FRISIAN[0]}</a>' in other
+
+
+@pytest.mark.parametrize(("flags", "runs"), [({}, [("nl", False)]), ({"force": True}, [("nl", True)]),
+                                             ({"no_execute": True}, [])])
+def test_every_option_reaches_every_edition(flags: dict, runs: list, tmp_path: Path, monkeypatch, capsys) -> None:
+    """--force executes the Dutch chapters again too, --no-execute runs no Dutch kernel either."""
+    from dvbook import build, edition
+
+    (tmp_path / "locales" / "nl").mkdir(parents=True)
+    (tmp_path / "locales" / "nl" / "dvregions.po").write_text("", encoding="utf-8")
+    seen = []
+    monkeypatch.setattr(edition, "execute_stale", lambda root, lang, jobs, timeout, force=False:
+                        seen.append((lang, force)) or 0)
+    monkeypatch.setattr(translations, "problems", lambda root, lang: [])
+    monkeypatch.setattr(edition, "stage", lambda root, lang: root)
+    monkeypatch.setattr(build, "build_book", lambda root, quiet=False, **where: 0)
+    options = {"no_execute": False, "force": False, **flags}
+    args = argparse.Namespace(root=tmp_path, check=False, no_book=False, jobs=1, timeout=60, quiet=True, **options)
+    assert book.run(args) == 0
+    assert seen == runs
+    opened = [line for line in capsys.readouterr().out.splitlines() if line.startswith("open:")]
+    assert opened == [f"open: {tmp_path / '_build' / 'html' / 'index.html'} (English)",
+                      f"open: {tmp_path / '_build' / 'html' / 'nl' / 'index.html'} (Nederlands)"]
+
+
+def test_an_edition_without_catalogs_is_skipped_and_not_offered(tmp_path: Path, monkeypatch, capsys) -> None:
+    from dvbook import build
+
+    monkeypatch.setattr(build, "build_book", lambda root, quiet=False, **where: 0)
+    args = argparse.Namespace(root=tmp_path, no_execute=False, force=False, check=False, no_book=False, jobs=1,
+                              timeout=60, quiet=True)
+    assert book.run(args) == 0
+    out = capsys.readouterr().out
+    assert "no locales/nl: the Nederlands edition is skipped" in out
+    assert [line for line in out.splitlines() if line.startswith("open:")] == [
+        f"open: {tmp_path / '_build' / 'html' / 'index.html'} (English)"]
