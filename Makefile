@@ -31,6 +31,8 @@ pdf: book ## print both editions to _build/pdf/dvregions-{en,nl}.pdf (needs Chro
 
 test: $(STAMP) ## run every test: lint, unit tests, notebooks (pytest --nbval, strict) and the built book in headless Chromium
 	$(BIN)/ruff check .
+	@# The library never imports the book machinery; no import cycles (contracts in pyproject.toml).
+	$(BIN)/lint-imports
 	@# Stored outputs must match their inputs: a stale notebook means `make book` was not run after a change.
 	$(BIN)/python -m dvbook build --check
 	$(BIN)/python -m dvbook build

@@ -122,9 +122,8 @@ def translate_markdown(markdown: str, table: dict[str, str]) -> str:
     return "".join(out)
 
 
-def same_words(message: str) -> str:
-    """A message with its white space folded: an edit that only re-wraps a paragraph leaves it the same message."""
-    return " ".join(message.split())
+same_words = i18n.same_words
+
 
 
 # --------------------------------------------------------------------------- sources
@@ -404,10 +403,8 @@ def problems(root: Path = ROOT, lang: str = "nl") -> list[TranslationProblem]:
     return found_problems
 
 
-def table(path: Path) -> dict[str, str]:
-    """Msgid, white space folded (:func:`same_words`) -> msgstr of the usable (non-fuzzy, non-empty) messages."""
-    return {same_words(entry.id): entry.string for entry in read_catalog(path)
-            if entry.id and entry.string and not entry.fuzzy}
+table = i18n.catalog
+"""Msgid, white space folded (:func:`same_words`) -> msgstr of a catalog's usable messages."""
 
 
 # --------------------------------------------------------------------------- command line

@@ -34,13 +34,10 @@ from dvregions.stats import (
     poisson_ratio_p_value,
     wilson_interval,
 )
+from dvregions.validation import LEVELS
 
 MEASURES = ["procedures_started", "orders_imposed", "violations"]
 """The measures of ``restraining_orders.csv``, in the order of the path from procedure to violation."""
-LEVELS = ["municipality", "municipality_group", "centrumgemeente_region", "province"]
-"""The levels of area, from narrowest to widest."""
-LEVEL_WIDTH = {"municipality": 0, "municipality_group": 1, "centrumgemeente_region": 2, "province": 3}
-"""Rank of each level from narrowest to widest, used to find the widest area when no nesting is given."""
 
 VERDICTS = ("fewer", "more", "same", "within_chance")
 """What :func:`change_verdict` can say of a change between two years."""
@@ -97,10 +94,6 @@ def not_stated() -> str:
     return _("Not stated")
 
 
-SIGNIFICANCE = 0.05
-"""Family-wise error rate for the Holm-adjusted year-on-year tests."""
-
-
 def non_overlapping_areas(orders: pd.DataFrame, areas: pd.DataFrame | None = None) -> list[str]:
     """The widest area reported in each region: a set of areas no two of which overlap.
 
@@ -119,17 +112,9 @@ def non_overlapping_areas(orders: pd.DataFrame, areas: pd.DataFrame | None = Non
         by_region = reported.groupby("region_id", sort=False, observed=True)["area"].agg(set).to_dict()
         return [area for region_id, area in zip(reported["region_id"], reported["area"])
                 if not by_region[region_id] & set(_ancestors(area, parent))]
-    width = reported["area_level"].map(LEVEL_WIDTH)
+    width = reported["area_level"].map(LEVELS.index)  # the widest area when no nesting is given
     widest = width.groupby(reported["region_id"]).transform("max")
     return reported.loc[width == widest, "area"].tolist()
-
-
-def stated_value(orders: pd.DataFrame, area: str, year: int, measure: str) -> int:
-    """One figure as the annex states it; a clear KeyError when the annex does not state it."""
-    match = orders[(orders["area"] == area) & (orders["year"] == year) & (orders["measure"] == measure)]
-    if match.empty:
-        raise KeyError(f"the data has no {measure} figure for {area!r} in {year}")
-    return int(match["value"].iloc[0])
 
 
 def labelled(orders: pd.DataFrame) -> pd.DataFrame:

@@ -64,16 +64,6 @@ def glue_text(name: str, text: str) -> None:
     glue(name, Markdown(text), display=False)
 
 
-def glue_stated_values(orders: pd.DataFrame, prefix: str = "") -> list[str]:
-    """Glue every figure in ``orders`` as ``<prefix><area>_<measure>_<year>``; returns the names."""
-    names = []
-    for row in orders.sort_values(["area", "measure", "year"]).itertuples():
-        name = f"{prefix}{slug(row.area)}_{row.measure}_{row.year}"
-        glue_number(name, int(row.value))
-        names.append(name)
-    return names
-
-
 def change_values(change: pd.Series) -> dict[str, str]:
     """The figures of one change, written for a sentence in the current language.
 

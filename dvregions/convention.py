@@ -300,28 +300,5 @@ def _region_section_item(row: tuple) -> str:
             f"{link}): {count}, {html.escape(row.initiative_ids)}; {paragraphs}</li>")
 
 
-def women_initiatives(dataset: data.Dataset) -> pd.DataFrame:
-    """Initiatives whose description or Dutch name mentions women, girls or gender.
-
-    A plain word search on our own one-line descriptions as the data holds them (English, in
-    every edition, so both editions count the same initiatives) and the Dutch names the annex
-    gives (vrouw, meisje, gender in Dutch; women, woman, girl, gender, female in English).
-
-    Returns
-    -------
-    DataFrame
-        The matching rows of ``initiatives.csv`` (text in the current language) with ``name_en``
-        of their region and ``shelter_only``: True when the description mentions women only as
-        in "women's shelter", not as a group the initiative addresses.
-    """
-    english = dataset.as_written("initiatives")["description"]
-    text = english.str.cat(dataset.initiatives["name_nl"].fillna(""), sep=" ")
-    found = text.str.contains(_WOMEN, case=False, regex=True)
-    shelter_only = ~english.str.replace(r"women's shelters?", "", regex=True).str.contains(
-        _WOMEN_IN_ENGLISH, case=False, regex=True)
-    hits = dataset.initiatives[found].assign(shelter_only=shelter_only[found])
-    return hits.merge(dataset.regions[["region_id", "name_en"]], on="region_id").reset_index(drop=True)
-
-
 _WOMEN_IN_ENGLISH = r"\b(?:wom[ae]n|girls?|gender|female)\b"
 _WOMEN = _WOMEN_IN_ENGLISH + r"|vrouw|meisje"

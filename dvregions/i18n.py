@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import functools
 import os
+from collections import ChainMap
+from collections.abc import Mapping
 from pathlib import Path
 
 __all__ = ["LANGUAGE_ENV", "LANGUAGES", "MissingTranslation", "_", "catalog_path", "join", "language", "number",
@@ -71,28 +73,39 @@ def catalog_path(lang: str, domain: str = PACKAGE_DOMAIN) -> Path:
     return LOCALES_DIR / lang / f"{domain}.po"
 
 
-@functools.cache
-def _catalog(lang: str, domain: str) -> dict[str, str]:
-    """Msgid -> msgstr of one catalog; fuzzy and empty entries are left out."""
-    from babel.messages.pofile import read_po
+def same_words(message: str) -> str:
+    """A message with its white space folded: an edit that only re-wraps a paragraph leaves it the same message."""
+    return " ".join(message.split())
 
-    path = catalog_path(lang, domain)
+
+def catalog(path: Path) -> dict[str, str]:
+    """Msgid (white space folded) -> msgstr of the usable (non-fuzzy, non-empty) messages of a catalog file.
+
+    Empty when there is no such file. Read once per version of the file (its time and size).
+    """
     if not path.is_file():
         return {}
+    stat = path.stat()
+    return _read_catalog(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_catalog(path: Path, mtime_ns: int, size: int) -> dict[str, str]:
+    """:func:`catalog` of one version of a file (the time and size are the cache's key)."""
+    from babel.messages.pofile import read_po
+
     with open(path, "rb") as handle:
-        catalog = read_po(handle)
-    return {message.id: message.string for message in catalog
-            if message.id and message.string and not message.fuzzy}
+        entries = read_po(handle)
+    return {same_words(entry.id): entry.string for entry in entries if entry.id and entry.string and not entry.fuzzy}
 
 
-@functools.cache
-def _translations(lang: str) -> dict[str, str]:
+def _translations(lang: str) -> Mapping[str, str]:
     """Msgid -> msgstr of the code's catalog and the data's, the code's winning where both hold a message.
 
     Data text reaches ``_`` too (a region's name in a sentence, a theme label in a chart), so one
     lookup serves both; the two catalogs translate a text they share the same way in practice.
     """
-    return {**_catalog(lang, DATA_DOMAIN), **_catalog(lang, PACKAGE_DOMAIN)}
+    return ChainMap(catalog(catalog_path(lang, PACKAGE_DOMAIN)), catalog(catalog_path(lang, DATA_DOMAIN)))
 
 
 def _(message: str, lang: str | None = None) -> str:
@@ -122,7 +135,7 @@ def _(message: str, lang: str | None = None) -> str:
     if lang == SOURCE_LANGUAGE or not message:
         return message
     try:
-        return _translations(lang)[message]
+        return _translations(lang)[same_words(message)]
     except KeyError:
         raise MissingTranslation(
             f"no {lang} translation of {message!r} in {catalog_path(lang)} or {catalog_path(lang, DATA_DOMAIN)}: "

@@ -402,8 +402,8 @@ AREAS_FILE = "areas.csv"
 INITIATIVES_FILE = "initiatives.csv"
 POPULATIONS_FILE = "populations.csv"
 
-LEVEL_RANK = {"municipality": 0, "municipality_group": 1, "centrumgemeente_region": 2, "province": 3}
-"""Smaller ranks nest inside larger ones; a municipality can lie in a group or a region."""
+LEVELS = ("municipality", "municipality_group", "centrumgemeente_region", "province")
+"""The levels of area, from narrowest to widest: an area lies only in one of a later level."""
 
 # (smaller measure, larger measure): the smaller can never exceed the larger for one area and year.
 MEASURE_ORDER = (("violations", "orders_imposed"), ("orders_imposed", "procedures_started"))
@@ -468,7 +468,7 @@ def check_area_nesting(tables: Tables) -> list[Problem]:
         parent = area["part_of"]
         if pd.isna(parent) or parent not in areas.index:
             continue
-        if LEVEL_RANK[areas.loc[parent, "area_level"]] <= LEVEL_RANK[area["area_level"]]:
+        if LEVELS.index(areas.loc[parent, "area_level"]) <= LEVELS.index(area["area_level"]):
             problems.append(Problem(AREAS_FILE, f"{name!r} ({area['area_level']}) cannot lie in {parent!r} "
                                     f"({areas.loc[parent, 'area_level']}), which is not a larger area",
                                     _row(position), "part_of"))

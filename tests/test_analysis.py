@@ -28,11 +28,6 @@ def orders(dataset) -> pd.DataFrame:
 
 
 class TestFigures:
-    def test_figure_and_missing_figure(self, orders):
-        assert analysis.stated_value(orders, "Zeeland", 2016, "orders_imposed") == 71
-        with pytest.raises(KeyError, match="no violations figure for 'Leiden' in 2017"):
-            analysis.stated_value(orders, "Leiden", 2017, "violations")
-
     def test_wide_keeps_gaps_as_missing(self, orders):
         table = analysis.wide(orders).set_index(["area", "year"])
         assert table.loc[("Amsterdam", 2016), "procedures_started"] == 300

@@ -65,9 +65,6 @@ class TestFigures:
         lambda d: plots.procedure_path(d.orders, "Amsterdam"),
         lambda d: plots.parts_of_wholes(d.orders, d.areas, "hollands_midden"),
         lambda d: plots.coverage_matrix(analysis.coverage(d.orders, d.regions)),
-        lambda d: plots.theme_heatmap(
-            analysis.theme_matrix(d.initiatives, d.initiative_themes, d.themes, d.regions),
-            d.themes["label"].tolist(), d.regions["name_en"].tolist()),
     ])
     def test_every_data_mark_has_a_tooltip(self, dataset, build):
         spec = build(dataset).to_dict()

@@ -182,16 +182,6 @@ def test_loader_translates_the_text_columns_after_validating_the_english(monkeyp
     assert not loaded.as_written("themes")["label"].str.startswith("NL ").any()
 
 
-def test_women_are_found_in_the_english_descriptions_whatever_the_language(dataset, monkeypatch):
-    english = convention.women_initiatives(dataset)
-    monkeypatch.setenv(i18n.LANGUAGE_ENV, "nl")
-    monkeypatch.setattr(i18n, "_translations", lambda lang: _Prefixed())
-    dutch = convention.women_initiatives(data.load(ROOT / "data"))
-    assert list(dutch["initiative_id"]) == list(english["initiative_id"])
-    assert list(dutch["shelter_only"]) == list(english["shelter_only"])
-    assert dutch["description"].str.startswith("NL ").all()
-
-
 class _Prefixed(dict):
     """A stand-in catalog that 'translates' every text by prefixing it, to see which text was translated."""
 

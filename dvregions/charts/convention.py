@@ -8,8 +8,6 @@ import pandas as pd
 from dvregions.charts.theme import INK, MUTED, PAPER, SEQUENTIAL, WIDTH
 from dvregions.i18n import _
 
-MAX_COUNT_COLOUR = len(SEQUENTIAL) - 1
-
 
 def link_labels() -> dict[str, str]:
     """The tooltip's words for each ``link`` of the matrix, in the current language."""

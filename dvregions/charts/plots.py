@@ -28,9 +28,7 @@ from dvregions.charts.theme import (
     MUTED,
     NEUTRAL,
     NOT_STATED_TINT,
-    PAPER,
     PART_FILL,
-    SEQUENTIAL,
     SEVERAL_LEVELS_TINT,
     WHOLE_FILL,
     WHOLE_STROKE,
@@ -358,26 +356,6 @@ def change_ratios(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
             .facet(row=alt.Row("level_label:N", title=None, sort=list(analysis.level_labels().values()),
                                header=ROW_HEADER))
             .resolve_scale(y="independent"))
-
-
-def theme_heatmap(matrix: pd.DataFrame, theme_order: list[str], region_order: list[str]) -> alt.Chart:
-    """Number of coded initiatives per theme and region; tooltips carry descriptions and paragraphs."""
-    data = matrix[["name_en", "label", "initiatives", "descriptions", "paragraphs"]]
-    base = alt.Chart(data).encode(
-        x=alt.X("name_en:N", sort=region_order, title=None, axis=alt.Axis(labelAngle=-35, orient="top")),
-        y=alt.Y("label:N", sort=theme_order, title=None),
-        tooltip=[alt.Tooltip("name_en:N", title=_("Region")), alt.Tooltip("label:N", title=_("Theme")),
-                 alt.Tooltip("initiatives:Q", title=_("Initiatives")),
-                 alt.Tooltip("descriptions:N", title=_("What the annex reports")),
-                 alt.Tooltip("paragraphs:N", title=_("Annex paragraph(s)"))],
-    )
-    cells = base.mark_rect(stroke=PAPER, strokeWidth=1).encode(
-        color=alt.Color("initiatives:Q", title=_("Initiatives"), scale=alt.Scale(range=SEQUENTIAL, domainMin=0),
-                        legend=alt.Legend(orient="bottom", tickMinStep=1, format="d")))
-    text = base.mark_text().encode(
-        text="initiatives:Q",
-        color=alt.condition("datum.initiatives >= 5", alt.value(PAPER), alt.value(INK)))
-    return (cells + text).properties(width=alt.Step(52), height=alt.Step(22))
 
 
 def funnel_limit_labels() -> dict[tuple[str, float], str]:
