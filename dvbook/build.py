@@ -42,7 +42,7 @@ from dvregions import inputs_log
 
 METADATA_KEY = "dvregions"
 KERNEL_NAME = "python3"
-DEFAULT_NOTEBOOK_GLOBS: tuple[str, ...] = ("notebooks/*.ipynb",)
+NOTEBOOKS = "notebooks/*.ipynb"
 DEFAULT_TIMEOUT = 600
 
 
@@ -55,12 +55,9 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file's content, read in blocks."""
-    digest = hashlib.sha256()
+    """Hex SHA-256 of a file's content."""
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _source(cell: dict) -> str:
@@ -147,20 +144,14 @@ def rel_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def data_fingerprint(root: Path, paths: Iterable[Path]) -> dict[str, str]:
-    """``{relative path: sha256}`` for the data files a notebook read, sorted by path."""
-    hashes = {rel_path(path, root): sha256_file(path) for path in paths if Path(path).is_file()}
-    return dict(sorted(hashes.items()))
+def file_hashes(root: Path, paths: Iterable[Path]) -> dict[str, str]:
+    """``{relative path: sha256}`` of the files among ``paths`` that exist, sorted by path."""
+    return dict(sorted((rel_path(path, root), sha256_file(path)) for path in paths if Path(path).is_file()))
 
 
 def module_fingerprint(root: Path, imported: Iterable[Path]) -> dict[str, str]:
-    """``{relative path: sha256}`` of the book's own modules among those a kernel imported, sorted by path.
-
-    ``imported`` are the files of every module the kernel imported
-    (:func:`dvregions.inputs_log.imported_files`); the standard library and installed libraries
-    are left out (:func:`project_files`).
-    """
-    return {rel_path(path, root): sha256_file(path) for path in project_files(root, imported)}
+    """:func:`file_hashes` of the book's own modules among those a kernel imported (:func:`project_files`)."""
+    return file_hashes(root, project_files(root, imported))
 
 
 def _file_reasons(root: Path, kind: str, recorded: dict[str, str]) -> list[str]:
@@ -192,10 +183,9 @@ class NotebookStatus:
         return bool(self.reasons)
 
 
-def find_notebooks(root: Path, globs: Iterable[str] = DEFAULT_NOTEBOOK_GLOBS) -> list[Path]:
-    """Notebooks of the book, sorted, without Jupyter checkpoint copies."""
-    found = {path for pattern in globs for path in root.glob(pattern)}
-    return sorted(path for path in found if ".ipynb_checkpoints" not in path.parts)
+def find_notebooks(root: Path) -> list[Path]:
+    """Notebooks of the book, sorted (Jupyter's checkpoint copies live in a folder of their own)."""
+    return sorted(root.glob(NOTEBOOKS))
 
 
 def stored_inputs(nb: dict) -> dict | None:
@@ -218,15 +208,11 @@ def staleness_reasons(nb: dict, root: Path) -> list[str]:
     return reasons
 
 
-def notebook_statuses(root: Path, notebooks: Sequence[Path] | None = None) -> list[NotebookStatus]:
+def notebook_statuses(root: Path) -> list[NotebookStatus]:
     """Status of every notebook (stale or not), reading files only."""
     root = Path(root).resolve()
-    notebooks = find_notebooks(root) if notebooks is None else [Path(p).resolve() for p in notebooks]
-    statuses = []
-    for path in notebooks:
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        statuses.append(NotebookStatus(path, rel_path(path, root), staleness_reasons(nb, root)))
-    return statuses
+    return [NotebookStatus(path, rel_path(path, root), staleness_reasons(json.loads(path.read_text("utf-8")), root))
+            for path in find_notebooks(root)]
 
 
 # --------------------------------------------------------------------------- execution
@@ -239,8 +225,6 @@ class ExecutionResult:
     rel: str
     seconds: float
     written: bool = False
-    data_files: list[str] = field(default_factory=list)
-    modules: list[str] = field(default_factory=list)
     error: str | None = None
 
 
@@ -309,13 +293,13 @@ def execute_notebook(path: Path, root: Path, timeout: int = DEFAULT_TIMEOUT, qui
         data_paths = inputs_log.read_log(log_path)
     nb.cells.remove(probe)
     renumber_execution_counts(nb)
-    data = data_fingerprint(root, data_paths)
+    data = file_hashes(root, data_paths)
     modules = module_fingerprint(root, imported)
     meta = dict(nb.metadata.get(METADATA_KEY, {}))
     meta["inputs"] = {"code": code_fingerprint(nb), "modules": modules, "data": data}
     nb.metadata[METADATA_KEY] = meta
     written = write_if_changed(path, notebook_text(nb))
-    return ExecutionResult(rel, time.perf_counter() - start, written, list(data), list(modules))
+    return ExecutionResult(rel, time.perf_counter() - start, written)
 
 
 # jupyter_client picks free ports before the kernel binds them, so when many kernels start at once

@@ -125,7 +125,6 @@ def translate_markdown(markdown: str, table: dict[str, str]) -> str:
 same_words = i18n.same_words
 
 
-
 # --------------------------------------------------------------------------- sources
 
 
