@@ -36,6 +36,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from string import Template
 
 from dvbook.localweb import CHROMIUM_ARGS, chromium_path, serve_directory
 
@@ -84,91 +85,28 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-# Reads the home page: language, book title, help lines and the sidebar's parts and pages in order.
-_READ_HOME_JS = """
-() => {
-  const text = (node) => node ? node.textContent.replace(/\\s+/g, ' ').trim() : '';
-  const heading = document.querySelector('article.bd-article h1');
-  let title = document.title;
-  if (heading) {
-    const copy = heading.cloneNode(true);
-    copy.querySelectorAll('.headerlink').forEach((link) => link.remove());
-    title = text(copy);
-  }
-  const help = document.querySelector('#dv-safety .dv-safety__help');
-  const entries = [];
-  let part = null;
-  const nav = document.querySelector('nav.bd-docs-nav');
-  if (nav) {
-    for (const node of nav.querySelectorAll('p.caption, li.toctree-l1 > a.reference')) {
-      if (node.matches('p.caption')) { part = text(node); continue; }
-      const home = node.closest('.bd-sidenav__home-link') !== null;
-      entries.push({title: text(node), url: node.href.split('#')[0], part: home ? null : part});
-    }
-  }
-  return {lang: document.documentElement.lang || 'en', title, help: help ? help.innerHTML : '', entries};
-}
-"""
+# The browser programs and stylesheets of the print edition are files of their own in ``print/`` beside this module
+# (package data); each file's opening comment says what it does.
+PRINT_FILES = Path(__file__).with_name("print")
 
-_REACH_FOR_CHARTS_JS = """
-() => {
-  const figure = document.querySelector('figure.dv-chart');
-  if (figure) figure.dispatchEvent(new FocusEvent('focusin', {bubbles: true}));
-}
-"""
 
-_CHARTS_SETTLED_JS = """
-() => Array.from(document.querySelectorAll('figure.dv-chart'))
-  .every((figure) => ['drawn', 'failed'].includes(figure.dataset.dvState))
-"""
+def _print_file(name: str) -> str:
+    """The text of one file of ``print/``: a program run in the page, or a stylesheet (template)."""
+    return (PRINT_FILES / name).read_text(encoding="utf-8")
 
-_CHART_PROBLEMS_JS = """
-() => Array.from(document.querySelectorAll('figure.dv-chart'))
-  .filter((figure) => figure.dataset.dvState !== 'drawn')
-  .map((figure) => figure.id || figure.getAttribute('aria-label'))
-"""
 
-# Turns a page of the book into a chapter of the print edition (see the html.dv-print-book rules in print.css).
-_PREPARE_JS = """
-([title, maxRows]) => {
-  document.documentElement.classList.add('dv-print-book');
-  const heading = document.querySelector('#jb-print-docs-body h1');
-  if (heading) heading.textContent = title;
-  for (const link of document.querySelectorAll('a[href]')) {
-    const url = new URL(link.href, location.href);
-    if (url.origin === location.origin) {
-      link.removeAttribute('href');
-      link.classList.add('dv-print-internal');
-    } else if (link.textContent.trim() === link.href || link.textContent.trim() === url.href) {
-      link.classList.add('dv-url-shown');
-    }
-  }
-  // Short tables (a chart's figures) are printed open; long ones would fill pages with what the data package holds.
-  document.querySelectorAll('details.dv-data').forEach((details) => {
-    const rows = details.querySelectorAll('tbody tr').length;
-    if (rows <= maxRows) { details.open = true; return; }
-    details.classList.add('dv-print-omitted');
-    // Say what was left out and where to find it, so no reader wonders what is missing.
-    const summary = details.querySelector('summary');
-    const note = document.createElement('p');
-    note.className = 'dv-print-note';
-    note.textContent = (summary ? summary.textContent.trim() : 'Data table') + ` (${rows} rows): not printed; `
-      + 'it is in the online book and in the data package.';
-    details.after(note);
-  });
-  return document.querySelectorAll('figure.dv-chart').length;
-}
-"""
-
-_CITATION_JS = """
-() => {
-  const quote = document.querySelector('article.bd-article blockquote');
-  if (!quote) return '';
-  const copy = quote.cloneNode(true);
-  copy.querySelectorAll('a').forEach((link) => link.replaceWith(...link.childNodes));
-  return copy.innerHTML;
-}
-"""
+_READ_HOME_JS = _print_file("read_home.js")
+_REACH_FOR_CHARTS_JS = _print_file("reach_for_charts.js")
+_CHARTS_SETTLED_JS = _print_file("charts_settled.js")
+_CHART_PROBLEMS_JS = _print_file("chart_problems.js")
+_PREPARE_JS = _print_file("prepare.js")
+_CITATION_JS = _print_file("citation.js")
+_FONTS_READY_JS = _print_file("fonts_ready.js")
+_LIGHT_MODE_JS = _print_file("light_mode.js")
+# Templates: ${name} placeholders are filled in from the page size and margins above.
+_PAGE_CSS = Template(_print_file("page.css"))
+_FRONT_MATTER_CSS = Template(_print_file("front_matter.css"))
+_FURNITURE_CSS = Template(_print_file("furniture.css"))
 
 
 @dataclass
@@ -254,11 +192,7 @@ def home_page(html_dir: Path) -> Path:
 
 def _page_css(margin: bool) -> str:
     inner = "; ".join(f"margin-{side}: {MARGIN_MM[side]}mm" for side in MARGIN_MM) if margin else "margin: 0"
-    return f"""
-@page {{ size: {PAGE_WIDTH_MM}mm {PAGE_HEIGHT_MM}mm; {inner}; }}
-html {{ font-family: "Liberation Sans", Arial, Helvetica, sans-serif; color: #1a1a1a; }}
-body {{ margin: 0; }}
-"""
+    return _PAGE_CSS.substitute(page_width=PAGE_WIDTH_MM, page_height=PAGE_HEIGHT_MM, page_margins=inner)
 
 
 def front_matter_html(edition: Edition, chapters: Sequence[Chapter]) -> str:
@@ -289,27 +223,13 @@ def front_matter_html(edition: Edition, chapters: Sequence[Chapter]) -> str:
             f'<li class="entry"><span class="title">{html.escape(entry.title)}</span>'
             f'<span class="leader"></span><span class="page">{number}</span></li>'
         )
+    front_css = _FRONT_MATTER_CSS.substitute(
+        title_page_height=PAGE_HEIGHT_MM - MARGIN_MM["top"] - MARGIN_MM["bottom"] - 2
+    )
     return f"""<!DOCTYPE html>
 <html lang="{html.escape(edition.lang)}"><head><meta charset="utf-8"><title>{html.escape(edition.title)}</title>
 <style>{_page_css(margin=True)}
-.title-page {{ height: {PAGE_HEIGHT_MM - MARGIN_MM["top"] - MARGIN_MM["bottom"] - 2}mm; display: flex;
-  flex-direction: column; break-after: page; }}
-h1 {{ font-size: 26pt; line-height: 1.2; font-weight: 600; margin: 30mm 0 6mm; }}
-.edition {{ font-size: 12pt; color: #444; margin: 0 0 auto; }}
-.help {{ border: 1.5pt solid #5a4a7a; border-radius: 2mm; padding: 4mm 5mm; margin: 0 0 10mm; font-size: 12pt;
-  line-height: 1.45; }}
-.help a {{ color: inherit; font-weight: 700; text-decoration: none; }}
-.help strong {{ display: block; margin-bottom: 1mm; }}
-.cite h2 {{ font-size: 11pt; margin: 0 0 2mm; }}
-.cite div {{ font-size: 10pt; line-height: 1.45; }}
-.cite p {{ margin: 0 0 2mm; }}
-.contents h2 {{ font-size: 18pt; font-weight: 600; margin: 0 0 6mm; }}
-.contents ol {{ list-style: none; margin: 0; padding: 0; font-size: 11pt; }}
-.contents li.part {{ font-weight: 700; margin: 5mm 0 1.5mm; break-after: avoid; }}
-.contents li.entry {{ display: flex; align-items: baseline; margin: 0 0 1.5mm; }}
-.contents .leader {{ flex: 1 1 auto; border-bottom: 1pt dotted #777; margin: 0 2mm; min-width: 5mm; }}
-.contents .page {{ font-variant-numeric: tabular-nums; }}
-</style></head><body>
+{front_css}</style></head><body>
 <section class="title-page">
 <h1>{html.escape(edition.title)}</h1>
 <p class="edition">{html.escape(words["edition"])}</p>
@@ -347,20 +267,14 @@ def furniture_html(edition: Edition, heads: Sequence[str | None]) -> str:
             f'<div class="foot"><span>{html.escape(words["foot_help"])}</span>'
             f'<span class="number">{number}</span></div></div>'
         )
-    left, right = MARGIN_MM["left"], MARGIN_MM["right"]
+    furniture_css = _FURNITURE_CSS.substitute(
+        page_width=PAGE_WIDTH_MM, page_height=PAGE_HEIGHT_MM, margin_left=MARGIN_MM["left"],
+        margin_right=MARGIN_MM["right"]
+    )
     return f"""<!DOCTYPE html>
 <html lang="{html.escape(edition.lang)}"><head><meta charset="utf-8"><title>furniture</title>
 <style>{_page_css(margin=False)}
-.sheet {{ position: relative; width: {PAGE_WIDTH_MM}mm; height: {PAGE_HEIGHT_MM}mm; overflow: hidden;
-  break-after: page; font-size: 8pt; color: #444; }}
-.sheet:last-child {{ break-after: auto; }}
-.head, .foot {{ position: absolute; left: {left}mm; right: {right}mm; display: flex; justify-content: space-between;
-  gap: 6mm; }}
-.head {{ top: 11mm; padding-bottom: 1.5mm; border-bottom: 0.5pt solid #999; }}
-.head span:last-child {{ font-weight: 700; color: #1a1a1a; text-align: right; }}
-.foot {{ bottom: 11mm; padding-top: 1.5mm; border-top: 0.5pt solid #999; }}
-.foot .number {{ font-size: 10pt; font-weight: 700; color: #1a1a1a; }}
-</style></head><body>{"".join(sheets)}</body></html>"""
+{furniture_css}</style></head><body>{"".join(sheets)}</body></html>"""
 
 
 # --------------------------------------------------------------------------- printing
@@ -370,7 +284,7 @@ def _print_html(context, document: str) -> bytes:
     page = context.new_page()
     try:
         page.set_content(document, wait_until="load")
-        page.evaluate("document.fonts.ready.then(() => true)")
+        page.evaluate(_FONTS_READY_JS)
         return page.pdf(prefer_css_page_size=True, print_background=True)
     finally:
         page.close()
@@ -402,7 +316,7 @@ def print_chapter(context, entry: Entry) -> tuple[bytes, int]:
         if broken:
             raise RuntimeError(f"{entry.url}: chart(s) not drawn: {', '.join(broken)}")
         charts = page.evaluate(_PREPARE_JS, [entry.title, MAX_TABLE_ROWS])
-        page.evaluate("document.fonts.ready.then(() => true)")
+        page.evaluate(_FONTS_READY_JS)
         pdf = page.pdf(
             width=f"{PAGE_WIDTH_MM}mm",
             height=f"{PAGE_HEIGHT_MM}mm",
@@ -423,8 +337,7 @@ def _page_count(pdf: bytes) -> int:
 def _offline_context(browser):
     """A light-mode browser context that lets no request leave 127.0.0.1."""
     context = browser.new_context(color_scheme="light", service_workers="block")
-    context.add_init_script("try { localStorage.setItem('mode', 'light'); localStorage.setItem('theme', 'light'); } "
-                            "catch (e) {}")
+    context.add_init_script(_LIGHT_MODE_JS)
 
     def route(route) -> None:
         url = route.request.url
