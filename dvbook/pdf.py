@@ -8,7 +8,11 @@ For each edition the pages of its table of contents (the sidebar of the home pag
 opened in headless Chromium (found as in :mod:`dvbook.localweb`) on a local server, with print
 media and ``book/_static/print.css``, and printed to PDF once every chart is drawn: charts stay
 vector graphics whose titles, axes and source lines are real text. Links to other pages of the book
-become plain text; external links keep their address in print. Then:
+become plain text; external links keep their address in print. Each page is laid out at the width of
+the paper first, and a table wider than the paper is fitted to it: its cells wrap, then its type gets
+smaller; one that still does not fit is left to the online book, with a note in the edition's
+language, as a table of more than ``MAX_TABLE_ROWS`` rows is. The programs run in the page and the
+stylesheets are in ``print/`` beside this module. Then:
 
 1. the chapters' page counts give the page numbers of a table of contents, printed with a title
    page (title, help lines, citation) from a generated page;
@@ -52,6 +56,10 @@ MARGIN_MM = {"top": 24, "bottom": 24, "left": 18, "right": 18}
 CHART_WAIT_MS = 20_000
 # Data tables of at most this many rows are printed open (every chart's own table is); longer ones are left out.
 MAX_TABLE_ROWS = 20
+# The text area of the paper in CSS pixels (96 to the inch), rounded down: a chapter is laid out at this width
+# before it is printed, so that a table can be measured against the paper (fit_tables.js).
+TEXT_WIDTH_PX = int((PAGE_WIDTH_MM - MARGIN_MM["left"] - MARGIN_MM["right"]) / 25.4 * 96)
+TEXT_HEIGHT_PX = int((PAGE_HEIGHT_MM - MARGIN_MM["top"] - MARGIN_MM["bottom"]) / 25.4 * 96)
 
 # The home page's link section sits between these comments, so a new `make pdf` replaces it.
 LINK_START = "<!-- dv-print-edition -->"
@@ -85,6 +93,28 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+# The note printed where a table is left out, per edition language: a long one (more than MAX_TABLE_ROWS rows), or
+# one too wide for the paper even in small type; {summary}, {rows} and {columns} are filled in on the page.
+TABLE_NOTES: dict[str, dict[str, str]] = {
+    "en": {
+        "data_table": "Data table",
+        "table": "Table",
+        "long": "{summary} ({rows} rows): not printed; it is in the online book and in the data package.",
+        "wide": "{summary} ({columns} columns): too wide to print; it is in the online book and in the data package.",
+        "wide_table": "{summary} ({columns} columns): too wide to print; it is in the online book.",
+    },
+    "nl": {
+        "data_table": "Datatabel",
+        "table": "Tabel",
+        "long": "{summary} ({rows} rijen): niet afgedrukt; de tabel staat in de onlineversie van het boek en in het "
+        "datapakket.",
+        "wide": "{summary} ({columns} kolommen): te breed om af te drukken; de tabel staat in de onlineversie van het "
+        "boek en in het datapakket.",
+        "wide_table": "{summary} ({columns} kolommen): te breed om af te drukken; de tabel staat in de onlineversie "
+        "van het boek.",
+    },
+}
+
 # The browser programs and stylesheets of the print edition are files of their own in ``print/`` beside this module
 # (package data); each file's opening comment says what it does.
 PRINT_FILES = Path(__file__).with_name("print")
@@ -100,6 +130,8 @@ _REACH_FOR_CHARTS_JS = _print_file("reach_for_charts.js")
 _CHARTS_SETTLED_JS = _print_file("charts_settled.js")
 _CHART_PROBLEMS_JS = _print_file("chart_problems.js")
 _PREPARE_JS = _print_file("prepare.js")
+_FIT_TABLES_JS = _print_file("fit_tables.js")
+_FIT_TABLES_CSS = _print_file("fit_tables.css")
 _CITATION_JS = _print_file("citation.js")
 _FONTS_READY_JS = _print_file("fonts_ready.js")
 _LIGHT_MODE_JS = _print_file("light_mode.js")
@@ -127,6 +159,8 @@ class Chapter:
     pages: int
     charts: int
     first_page: int = 0
+    # Each table that did not fit the paper as it was: {table, columns, step, note} (see fit_tables.js).
+    tables: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -160,6 +194,11 @@ class PrintedEdition:
 def labels(lang: str) -> dict[str, str]:
     """Words for an edition's language (English for a language without its own)."""
     return LABELS.get(lang.split("-")[0].lower(), LABELS["en"])
+
+
+def table_notes(lang: str) -> dict[str, str]:
+    """Wording of the notes on tables left out, for an edition's language (English for a language without its own)."""
+    return TABLE_NOTES.get(lang.split("-")[0].lower(), TABLE_NOTES["en"])
 
 
 def home_page(html_dir: Path) -> Path:
@@ -290,8 +329,8 @@ def _print_html(context, document: str) -> bytes:
         page.close()
 
 
-def print_chapter(context, entry: Entry) -> tuple[bytes, int]:
-    """Print one page of the book to PDF once its charts are drawn.
+def print_chapter(context, entry: Entry, lang: str = "en") -> tuple[bytes, int, list[dict]]:
+    """Print one page of the book to PDF once its charts are drawn, with every table fitted to the paper.
 
     Parameters
     ----------
@@ -299,11 +338,14 @@ def print_chapter(context, entry: Entry) -> tuple[bytes, int]:
         The browser context to open the page in.
     entry : Entry
         The page and its title in the table of contents.
+    lang : str
+        Language of the edition, for the notes on tables left out.
 
     Returns
     -------
-    tuple of (bytes, int)
-        The PDF and the number of charts on the page.
+    tuple of (bytes, int, list of dict)
+        The PDF, the number of charts on the page, and what was done to each table that was wider than the
+        paper (``{"table", "columns", "step", "note"}``; step ``"omitted"`` for one left out with a note).
     """
     page = context.new_page()
     try:
@@ -315,7 +357,13 @@ def print_chapter(context, entry: Entry) -> tuple[bytes, int]:
         broken = page.evaluate(_CHART_PROBLEMS_JS)
         if broken:
             raise RuntimeError(f"{entry.url}: chart(s) not drawn: {', '.join(broken)}")
-        charts = page.evaluate(_PREPARE_JS, [entry.title, MAX_TABLE_ROWS])
+        notes = table_notes(lang)
+        charts = page.evaluate(_PREPARE_JS, [entry.title, MAX_TABLE_ROWS, notes])
+        # Lay the page out at the paper's width, in the fonts it is printed in, and fit its tables to it.
+        page.add_style_tag(content=_FIT_TABLES_CSS)
+        page.set_viewport_size({"width": TEXT_WIDTH_PX, "height": TEXT_HEIGHT_PX})
+        page.evaluate(_FONTS_READY_JS)
+        tables = page.evaluate(_FIT_TABLES_JS, notes)
         page.evaluate(_FONTS_READY_JS)
         pdf = page.pdf(
             width=f"{PAGE_WIDTH_MM}mm",
@@ -323,7 +371,7 @@ def print_chapter(context, entry: Entry) -> tuple[bytes, int]:
             margin={side: f"{value}mm" for side, value in MARGIN_MM.items()},
             print_background=True,
         )
-        return pdf, charts
+        return pdf, charts, tables
     finally:
         page.close()
 
@@ -468,8 +516,8 @@ def print_edition(browser, html_dir: Path, out_dir: Path, name: str, quiet: bool
             chapters = []
             for entry in edition.entries:
                 started = time.perf_counter()
-                pdf, charts = print_chapter(context, entry)
-                chapters.append(Chapter(entry=entry, pdf=pdf, pages=_page_count(pdf), charts=charts))
+                pdf, charts, tables = print_chapter(context, entry, edition.lang)
+                chapters.append(Chapter(entry=entry, pdf=pdf, pages=_page_count(pdf), charts=charts, tables=tables))
                 if entry.url.endswith("/" + CITATION_PAGE):
                     page = context.new_page()
                     try:
@@ -478,7 +526,10 @@ def print_edition(browser, html_dir: Path, out_dir: Path, name: str, quiet: bool
                     finally:
                         page.close()
                 if not quiet:
-                    print(f"  {entry.title}: {chapters[-1].pages} page(s), {charts} chart(s), "
+                    omitted = sum(table["step"] == "omitted" for table in tables)
+                    fitted = f", {len(tables) - omitted} wide table(s) fitted" if len(tables) > omitted else ""
+                    fitted += f", {omitted} too wide to print" if omitted else ""
+                    print(f"  {entry.title}: {chapters[-1].pages} page(s), {charts} chart(s){fitted}, "
                           f"{time.perf_counter() - started:.1f} s")
             if not edition.citation_html:
                 raise RuntimeError(f"no citation found: expected a quotation on the page {CITATION_PAGE}")

@@ -1,6 +1,7 @@
 // Turns a page of the book into a chapter of the print edition (see the html.dv-print-book rules in
-// book/_static/print.css). Called with [title, maxRows]; returns the number of charts on the page.
-([title, maxRows]) => {
+// book/_static/print.css). Called with [title, maxRows, notes], notes being the wording of the note left where
+// a long table is not printed (see TABLE_NOTES in pdf.py); returns the number of charts on the page.
+([title, maxRows, notes]) => {
   document.documentElement.classList.add('dv-print-book');
   const heading = document.querySelector('#jb-print-docs-body h1');
   if (heading) heading.textContent = title;
@@ -22,8 +23,8 @@
     const summary = details.querySelector('summary');
     const note = document.createElement('p');
     note.className = 'dv-print-note';
-    note.textContent = (summary ? summary.textContent.trim() : 'Data table') + ` (${rows} rows): not printed; `
-      + 'it is in the online book and in the data package.';
+    note.textContent = notes.long.replace('{summary}', summary ? summary.textContent.trim() : notes.data_table)
+      .replace('{rows}', String(rows));
     details.after(note);
   });
   return document.querySelectorAll('figure.dv-chart').length;
