@@ -8,7 +8,11 @@ For each edition the pages of its table of contents (the sidebar of the home pag
 opened in headless Chromium (found as in :mod:`dvbook.localweb`) on a local server, with print
 media and ``book/_static/print.css``, and printed to PDF once every chart is drawn: charts stay
 vector graphics whose titles, axes and source lines are real text. Links to other pages of the book
-become plain text; external links keep their address in print. Then:
+become plain text; external links keep their address in print. Each page is laid out at the width of
+the paper first, and a table wider than the paper is fitted to it: its cells wrap, then its type gets
+smaller; one that still does not fit is left to the online book, with a note in the edition's
+language, as a table of more than ``MAX_TABLE_ROWS`` rows is. The programs run in the page and the
+stylesheets are in ``print/`` beside this module. Then:
 
 1. the chapters' page counts give the page numbers of a table of contents, printed with a title
    page (title, help lines, citation) from a generated page;
@@ -36,6 +40,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from string import Template
 
 from dvbook.localweb import CHROMIUM_ARGS, chromium_path, serve_directory
 
@@ -51,6 +56,10 @@ MARGIN_MM = {"top": 24, "bottom": 24, "left": 18, "right": 18}
 CHART_WAIT_MS = 20_000
 # Data tables of at most this many rows are printed open (every chart's own table is); longer ones are left out.
 MAX_TABLE_ROWS = 20
+# The text area of the paper in CSS pixels (96 to the inch), rounded down: a chapter is laid out at this width
+# before it is printed, so that a table can be measured against the paper (fit_tables.js).
+TEXT_WIDTH_PX = int((PAGE_WIDTH_MM - MARGIN_MM["left"] - MARGIN_MM["right"]) / 25.4 * 96)
+TEXT_HEIGHT_PX = int((PAGE_HEIGHT_MM - MARGIN_MM["top"] - MARGIN_MM["bottom"]) / 25.4 * 96)
 
 # The home page's link section sits between these comments, so a new `make pdf` replaces it.
 LINK_START = "<!-- dv-print-edition -->"
@@ -84,91 +93,52 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-# Reads the home page: language, book title, help lines and the sidebar's parts and pages in order.
-_READ_HOME_JS = """
-() => {
-  const text = (node) => node ? node.textContent.replace(/\\s+/g, ' ').trim() : '';
-  const heading = document.querySelector('article.bd-article h1');
-  let title = document.title;
-  if (heading) {
-    const copy = heading.cloneNode(true);
-    copy.querySelectorAll('.headerlink').forEach((link) => link.remove());
-    title = text(copy);
-  }
-  const help = document.querySelector('#dv-safety .dv-safety__help');
-  const entries = [];
-  let part = null;
-  const nav = document.querySelector('nav.bd-docs-nav');
-  if (nav) {
-    for (const node of nav.querySelectorAll('p.caption, li.toctree-l1 > a.reference')) {
-      if (node.matches('p.caption')) { part = text(node); continue; }
-      const home = node.closest('.bd-sidenav__home-link') !== null;
-      entries.push({title: text(node), url: node.href.split('#')[0], part: home ? null : part});
-    }
-  }
-  return {lang: document.documentElement.lang || 'en', title, help: help ? help.innerHTML : '', entries};
+# The note printed where a table is left out, per edition language: a long one (more than MAX_TABLE_ROWS rows), or
+# one too wide for the paper even in small type; {summary}, {rows} and {columns} are filled in on the page.
+TABLE_NOTES: dict[str, dict[str, str]] = {
+    "en": {
+        "data_table": "Data table",
+        "table": "Table",
+        "long": "{summary} ({rows} rows): not printed; it is in the online book and in the data package.",
+        "wide": "{summary} ({columns} columns): too wide to print; it is in the online book and in the data package.",
+        "wide_table": "{summary} ({columns} columns): too wide to print; it is in the online book.",
+    },
+    "nl": {
+        "data_table": "Datatabel",
+        "table": "Tabel",
+        "long": "{summary} ({rows} rijen): niet afgedrukt; de tabel staat in de onlineversie van het boek en in het "
+        "datapakket.",
+        "wide": "{summary} ({columns} kolommen): te breed om af te drukken; de tabel staat in de onlineversie van het "
+        "boek en in het datapakket.",
+        "wide_table": "{summary} ({columns} kolommen): te breed om af te drukken; de tabel staat in de onlineversie "
+        "van het boek.",
+    },
 }
-"""
 
-_REACH_FOR_CHARTS_JS = """
-() => {
-  const figure = document.querySelector('figure.dv-chart');
-  if (figure) figure.dispatchEvent(new FocusEvent('focusin', {bubbles: true}));
-}
-"""
+# The browser programs and stylesheets of the print edition are files of their own in ``print/`` beside this module
+# (package data); each file's opening comment says what it does.
+PRINT_FILES = Path(__file__).with_name("print")
 
-_CHARTS_SETTLED_JS = """
-() => Array.from(document.querySelectorAll('figure.dv-chart'))
-  .every((figure) => ['drawn', 'failed'].includes(figure.dataset.dvState))
-"""
 
-_CHART_PROBLEMS_JS = """
-() => Array.from(document.querySelectorAll('figure.dv-chart'))
-  .filter((figure) => figure.dataset.dvState !== 'drawn')
-  .map((figure) => figure.id || figure.getAttribute('aria-label'))
-"""
+def _print_file(name: str) -> str:
+    """The text of one file of ``print/``: a program run in the page, or a stylesheet (template)."""
+    return (PRINT_FILES / name).read_text(encoding="utf-8")
 
-# Turns a page of the book into a chapter of the print edition (see the html.dv-print-book rules in print.css).
-_PREPARE_JS = """
-([title, maxRows]) => {
-  document.documentElement.classList.add('dv-print-book');
-  const heading = document.querySelector('#jb-print-docs-body h1');
-  if (heading) heading.textContent = title;
-  for (const link of document.querySelectorAll('a[href]')) {
-    const url = new URL(link.href, location.href);
-    if (url.origin === location.origin) {
-      link.removeAttribute('href');
-      link.classList.add('dv-print-internal');
-    } else if (link.textContent.trim() === link.href || link.textContent.trim() === url.href) {
-      link.classList.add('dv-url-shown');
-    }
-  }
-  // Short tables (a chart's figures) are printed open; long ones would fill pages with what the data package holds.
-  document.querySelectorAll('details.dv-data').forEach((details) => {
-    const rows = details.querySelectorAll('tbody tr').length;
-    if (rows <= maxRows) { details.open = true; return; }
-    details.classList.add('dv-print-omitted');
-    // Say what was left out and where to find it, so no reader wonders what is missing.
-    const summary = details.querySelector('summary');
-    const note = document.createElement('p');
-    note.className = 'dv-print-note';
-    note.textContent = (summary ? summary.textContent.trim() : 'Data table') + ` (${rows} rows): not printed; `
-      + 'it is in the online book and in the data package.';
-    details.after(note);
-  });
-  return document.querySelectorAll('figure.dv-chart').length;
-}
-"""
 
-_CITATION_JS = """
-() => {
-  const quote = document.querySelector('article.bd-article blockquote');
-  if (!quote) return '';
-  const copy = quote.cloneNode(true);
-  copy.querySelectorAll('a').forEach((link) => link.replaceWith(...link.childNodes));
-  return copy.innerHTML;
-}
-"""
+_READ_HOME_JS = _print_file("read_home.js")
+_REACH_FOR_CHARTS_JS = _print_file("reach_for_charts.js")
+_CHARTS_SETTLED_JS = _print_file("charts_settled.js")
+_CHART_PROBLEMS_JS = _print_file("chart_problems.js")
+_PREPARE_JS = _print_file("prepare.js")
+_FIT_TABLES_JS = _print_file("fit_tables.js")
+_FIT_TABLES_CSS = _print_file("fit_tables.css")
+_CITATION_JS = _print_file("citation.js")
+_FONTS_READY_JS = _print_file("fonts_ready.js")
+_LIGHT_MODE_JS = _print_file("light_mode.js")
+# Templates: ${name} placeholders are filled in from the page size and margins above.
+_PAGE_CSS = Template(_print_file("page.css"))
+_FRONT_MATTER_CSS = Template(_print_file("front_matter.css"))
+_FURNITURE_CSS = Template(_print_file("furniture.css"))
 
 
 @dataclass
@@ -189,6 +159,8 @@ class Chapter:
     pages: int
     charts: int
     first_page: int = 0
+    # Each table that did not fit the paper as it was: {table, columns, step, note} (see fit_tables.js).
+    tables: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -224,6 +196,11 @@ def labels(lang: str) -> dict[str, str]:
     return LABELS.get(lang.split("-")[0].lower(), LABELS["en"])
 
 
+def table_notes(lang: str) -> dict[str, str]:
+    """Wording of the notes on tables left out, for an edition's language (English for a language without its own)."""
+    return TABLE_NOTES.get(lang.split("-")[0].lower(), TABLE_NOTES["en"])
+
+
 def home_page(html_dir: Path) -> Path:
     """The home page of a built book: ``index.html``, or the page its redirect stub points to.
 
@@ -254,11 +231,7 @@ def home_page(html_dir: Path) -> Path:
 
 def _page_css(margin: bool) -> str:
     inner = "; ".join(f"margin-{side}: {MARGIN_MM[side]}mm" for side in MARGIN_MM) if margin else "margin: 0"
-    return f"""
-@page {{ size: {PAGE_WIDTH_MM}mm {PAGE_HEIGHT_MM}mm; {inner}; }}
-html {{ font-family: "Liberation Sans", Arial, Helvetica, sans-serif; color: #1a1a1a; }}
-body {{ margin: 0; }}
-"""
+    return _PAGE_CSS.substitute(page_width=PAGE_WIDTH_MM, page_height=PAGE_HEIGHT_MM, page_margins=inner)
 
 
 def front_matter_html(edition: Edition, chapters: Sequence[Chapter]) -> str:
@@ -289,27 +262,13 @@ def front_matter_html(edition: Edition, chapters: Sequence[Chapter]) -> str:
             f'<li class="entry"><span class="title">{html.escape(entry.title)}</span>'
             f'<span class="leader"></span><span class="page">{number}</span></li>'
         )
+    front_css = _FRONT_MATTER_CSS.substitute(
+        title_page_height=PAGE_HEIGHT_MM - MARGIN_MM["top"] - MARGIN_MM["bottom"] - 2
+    )
     return f"""<!DOCTYPE html>
 <html lang="{html.escape(edition.lang)}"><head><meta charset="utf-8"><title>{html.escape(edition.title)}</title>
 <style>{_page_css(margin=True)}
-.title-page {{ height: {PAGE_HEIGHT_MM - MARGIN_MM["top"] - MARGIN_MM["bottom"] - 2}mm; display: flex;
-  flex-direction: column; break-after: page; }}
-h1 {{ font-size: 26pt; line-height: 1.2; font-weight: 600; margin: 30mm 0 6mm; }}
-.edition {{ font-size: 12pt; color: #444; margin: 0 0 auto; }}
-.help {{ border: 1.5pt solid #5a4a7a; border-radius: 2mm; padding: 4mm 5mm; margin: 0 0 10mm; font-size: 12pt;
-  line-height: 1.45; }}
-.help a {{ color: inherit; font-weight: 700; text-decoration: none; }}
-.help strong {{ display: block; margin-bottom: 1mm; }}
-.cite h2 {{ font-size: 11pt; margin: 0 0 2mm; }}
-.cite div {{ font-size: 10pt; line-height: 1.45; }}
-.cite p {{ margin: 0 0 2mm; }}
-.contents h2 {{ font-size: 18pt; font-weight: 600; margin: 0 0 6mm; }}
-.contents ol {{ list-style: none; margin: 0; padding: 0; font-size: 11pt; }}
-.contents li.part {{ font-weight: 700; margin: 5mm 0 1.5mm; break-after: avoid; }}
-.contents li.entry {{ display: flex; align-items: baseline; margin: 0 0 1.5mm; }}
-.contents .leader {{ flex: 1 1 auto; border-bottom: 1pt dotted #777; margin: 0 2mm; min-width: 5mm; }}
-.contents .page {{ font-variant-numeric: tabular-nums; }}
-</style></head><body>
+{front_css}</style></head><body>
 <section class="title-page">
 <h1>{html.escape(edition.title)}</h1>
 <p class="edition">{html.escape(words["edition"])}</p>
@@ -347,20 +306,14 @@ def furniture_html(edition: Edition, heads: Sequence[str | None]) -> str:
             f'<div class="foot"><span>{html.escape(words["foot_help"])}</span>'
             f'<span class="number">{number}</span></div></div>'
         )
-    left, right = MARGIN_MM["left"], MARGIN_MM["right"]
+    furniture_css = _FURNITURE_CSS.substitute(
+        page_width=PAGE_WIDTH_MM, page_height=PAGE_HEIGHT_MM, margin_left=MARGIN_MM["left"],
+        margin_right=MARGIN_MM["right"]
+    )
     return f"""<!DOCTYPE html>
 <html lang="{html.escape(edition.lang)}"><head><meta charset="utf-8"><title>furniture</title>
 <style>{_page_css(margin=False)}
-.sheet {{ position: relative; width: {PAGE_WIDTH_MM}mm; height: {PAGE_HEIGHT_MM}mm; overflow: hidden;
-  break-after: page; font-size: 8pt; color: #444; }}
-.sheet:last-child {{ break-after: auto; }}
-.head, .foot {{ position: absolute; left: {left}mm; right: {right}mm; display: flex; justify-content: space-between;
-  gap: 6mm; }}
-.head {{ top: 11mm; padding-bottom: 1.5mm; border-bottom: 0.5pt solid #999; }}
-.head span:last-child {{ font-weight: 700; color: #1a1a1a; text-align: right; }}
-.foot {{ bottom: 11mm; padding-top: 1.5mm; border-top: 0.5pt solid #999; }}
-.foot .number {{ font-size: 10pt; font-weight: 700; color: #1a1a1a; }}
-</style></head><body>{"".join(sheets)}</body></html>"""
+{furniture_css}</style></head><body>{"".join(sheets)}</body></html>"""
 
 
 # --------------------------------------------------------------------------- printing
@@ -370,14 +323,14 @@ def _print_html(context, document: str) -> bytes:
     page = context.new_page()
     try:
         page.set_content(document, wait_until="load")
-        page.evaluate("document.fonts.ready.then(() => true)")
+        page.evaluate(_FONTS_READY_JS)
         return page.pdf(prefer_css_page_size=True, print_background=True)
     finally:
         page.close()
 
 
-def print_chapter(context, entry: Entry) -> tuple[bytes, int]:
-    """Print one page of the book to PDF once its charts are drawn.
+def print_chapter(context, entry: Entry, lang: str = "en") -> tuple[bytes, int, list[dict]]:
+    """Print one page of the book to PDF once its charts are drawn, with every table fitted to the paper.
 
     Parameters
     ----------
@@ -385,11 +338,14 @@ def print_chapter(context, entry: Entry) -> tuple[bytes, int]:
         The browser context to open the page in.
     entry : Entry
         The page and its title in the table of contents.
+    lang : str
+        Language of the edition, for the notes on tables left out.
 
     Returns
     -------
-    tuple of (bytes, int)
-        The PDF and the number of charts on the page.
+    tuple of (bytes, int, list of dict)
+        The PDF, the number of charts on the page, and what was done to each table that was wider than the
+        paper (``{"table", "columns", "step", "note"}``; step ``"omitted"`` for one left out with a note).
     """
     page = context.new_page()
     try:
@@ -401,15 +357,21 @@ def print_chapter(context, entry: Entry) -> tuple[bytes, int]:
         broken = page.evaluate(_CHART_PROBLEMS_JS)
         if broken:
             raise RuntimeError(f"{entry.url}: chart(s) not drawn: {', '.join(broken)}")
-        charts = page.evaluate(_PREPARE_JS, [entry.title, MAX_TABLE_ROWS])
-        page.evaluate("document.fonts.ready.then(() => true)")
+        notes = table_notes(lang)
+        charts = page.evaluate(_PREPARE_JS, [entry.title, MAX_TABLE_ROWS, notes])
+        # Lay the page out at the paper's width, in the fonts it is printed in, and fit its tables to it.
+        page.add_style_tag(content=_FIT_TABLES_CSS)
+        page.set_viewport_size({"width": TEXT_WIDTH_PX, "height": TEXT_HEIGHT_PX})
+        page.evaluate(_FONTS_READY_JS)
+        tables = page.evaluate(_FIT_TABLES_JS, notes)
+        page.evaluate(_FONTS_READY_JS)
         pdf = page.pdf(
             width=f"{PAGE_WIDTH_MM}mm",
             height=f"{PAGE_HEIGHT_MM}mm",
             margin={side: f"{value}mm" for side, value in MARGIN_MM.items()},
             print_background=True,
         )
-        return pdf, charts
+        return pdf, charts, tables
     finally:
         page.close()
 
@@ -423,8 +385,7 @@ def _page_count(pdf: bytes) -> int:
 def _offline_context(browser):
     """A light-mode browser context that lets no request leave 127.0.0.1."""
     context = browser.new_context(color_scheme="light", service_workers="block")
-    context.add_init_script("try { localStorage.setItem('mode', 'light'); localStorage.setItem('theme', 'light'); } "
-                            "catch (e) {}")
+    context.add_init_script(_LIGHT_MODE_JS)
 
     def route(route) -> None:
         url = route.request.url
@@ -555,8 +516,8 @@ def print_edition(browser, html_dir: Path, out_dir: Path, name: str, quiet: bool
             chapters = []
             for entry in edition.entries:
                 started = time.perf_counter()
-                pdf, charts = print_chapter(context, entry)
-                chapters.append(Chapter(entry=entry, pdf=pdf, pages=_page_count(pdf), charts=charts))
+                pdf, charts, tables = print_chapter(context, entry, edition.lang)
+                chapters.append(Chapter(entry=entry, pdf=pdf, pages=_page_count(pdf), charts=charts, tables=tables))
                 if entry.url.endswith("/" + CITATION_PAGE):
                     page = context.new_page()
                     try:
@@ -565,7 +526,10 @@ def print_edition(browser, html_dir: Path, out_dir: Path, name: str, quiet: bool
                     finally:
                         page.close()
                 if not quiet:
-                    print(f"  {entry.title}: {chapters[-1].pages} page(s), {charts} chart(s), "
+                    omitted = sum(table["step"] == "omitted" for table in tables)
+                    fitted = f", {len(tables) - omitted} wide table(s) fitted" if len(tables) > omitted else ""
+                    fitted += f", {omitted} too wide to print" if omitted else ""
+                    print(f"  {entry.title}: {chapters[-1].pages} page(s), {charts} chart(s){fitted}, "
                           f"{time.perf_counter() - started:.1f} s")
             if not edition.citation_html:
                 raise RuntimeError(f"no citation found: expected a quotation on the page {CITATION_PAGE}")

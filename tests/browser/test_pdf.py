@@ -3,7 +3,8 @@
 The PDF is printed into a temporary folder (the built book is left as it is, since other browser
 tests read it) and read back with pypdf: every chapter of the table of contents where the contents
 say it starts, every chart by its title, a page number on every page after the title page, the help
-lines on the title page, and none of the screen's page furniture.
+lines on the title page, none of the screen's page furniture, and no word cut off at the right margin
+(every run of text is measured in the PDF itself, with its font's glyph widths).
 """
 
 from __future__ import annotations
@@ -27,6 +28,186 @@ SCREEN_ONLY = ("Quick exit", "Snel weg", "Show code cell source", "Hide code cel
                "Zoeken", "Ctrl+K", "Toggle")
 WORDS = {"en": {"authors": "The dvregions authors", "source": "Source: Annex 3"},
          "nl": {"authors": "De auteurs van dvregions", "source": "Bron: Bijlage 3"}}
+
+
+# Chromium clips what lies past the text area of the paper, and a line of text is never laid out wider than its
+# box: text that reaches into the right margin by more than a glyph's side bearing and rounding (up to 1 pt was
+# seen on whole lines) is a word cut off there.
+MARGIN_TOLERANCE_MM = 0.5
+IDENTITY = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+
+
+def times(first: list[float], then: list[float]) -> list[float]:
+    """The PDF matrix that applies ``first``, then ``then`` (row vectors, as in the PDF reference)."""
+    a, b, c, d, e, f = (float(value) for value in first)
+    a2, b2, c2, d2, e2, f2 = (float(value) for value in then)
+    return [a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2, e * a2 + f * c2 + e2, e * b2 + f * d2 + f2]
+
+
+def to_unicode(font) -> dict[int, str]:
+    """A font's character codes and the text they stand for, from its /ToUnicode CMap."""
+    stream = font.get("/ToUnicode")
+    if stream is None:
+        return {}
+    cmap = stream.get_object().get_data().decode("latin-1")
+
+    def text(hexadecimal: str) -> str:
+        return bytes.fromhex(hexadecimal).decode("utf-16-be", "replace")
+
+    mapping = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for code, target in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
+            mapping[int(code, 16)] = text(target)
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for low, high, target in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]*>|\[[^\]]*\])", block):
+            low, high = int(low, 16), int(high, 16)
+            if target.startswith("["):
+                for offset, item in enumerate(re.findall(r"<([0-9A-Fa-f]*)>", target)):
+                    mapping[low + offset] = text(item)
+            else:
+                first = bytes.fromhex(target[1:-1])
+                for offset in range(high - low + 1):
+                    value = int.from_bytes(first, "big") + offset
+                    mapping[low + offset] = value.to_bytes(len(first), "big").decode("utf-16-be", "replace")
+    return mapping
+
+
+class Font:
+    """What measuring and reading a string shown in a PDF font takes: its codes' widths and text."""
+
+    def __init__(self, font) -> None:
+        font = font.get_object()
+        self.two_bytes = font.get("/Subtype") == "/Type0"
+        self.widths: dict[int, float] = {}
+        if self.two_bytes:
+            descendant = font["/DescendantFonts"][0].get_object()
+            self.default = float(descendant.get("/DW", 1000))
+            array = [item.get_object() for item in descendant.get("/W", [])]
+            index = 0
+            while index + 1 < len(array):
+                first, second = int(array[index]), array[index + 1]
+                if isinstance(second, list):
+                    self.widths.update({first + offset: float(width) for offset, width in enumerate(second)})
+                    index += 2
+                else:
+                    self.widths.update({code: float(array[index + 2]) for code in range(first, int(second) + 1)})
+                    index += 3
+        else:
+            first = int(font.get("/FirstChar", 0))
+            self.widths = {first + offset: float(width) for offset, width in enumerate(font.get("/Widths", []))}
+            self.default = float(font.get("/FontDescriptor", {}).get("/MissingWidth", 0))
+        self.unicode = to_unicode(font)
+
+    def codes(self, string) -> list[int]:
+        data = string.original_bytes if hasattr(string, "original_bytes") else bytes(string)
+        if self.two_bytes:
+            return [int.from_bytes(data[index : index + 2], "big") for index in range(0, len(data) - 1, 2)]
+        return list(data)
+
+    def text(self, codes: list[int]) -> str:
+        return "".join(self.unicode.get(code, "?") for code in codes)
+
+
+def text_runs(content, pdf, resources, ctm: list[float]) -> list[tuple[str, float, float, float]]:
+    """Every string shown by a content stream (and the forms it draws): its text, left and right edge and baseline.
+
+    A small reading of the PDF text operators: the graphics state's matrix and text state, each string's width from
+    its font's glyph widths, character and word spacing and horizontal scaling; coordinates in points.
+    """
+    from pypdf.generic import ContentStream
+
+    fonts = {name: Font(font) for name, font in (resources.get("/Font") or {}).items()}
+    forms = resources.get("/XObject") or {}
+    runs: list[tuple[str, float, float, float]] = []
+    state = {"ctm": ctm, "font": None, "size": 1.0, "Tc": 0.0, "Tw": 0.0, "Th": 1.0, "TL": 0.0}
+    saved = []
+    tm = tlm = IDENTITY
+
+    def show(string) -> None:
+        nonlocal tm
+        font, size = state["font"], state["size"]
+        codes = font.codes(string)
+        width = drawn = 0.0
+        for code in codes:
+            spacing = state["Tc"] + (state["Tw"] if code == 32 and not font.two_bytes else 0.0)
+            width += (font.widths.get(code, font.default) / 1000 * size + spacing) * state["Th"]
+            # A line's trailing space may hang past its box; what counts is where the last character ends.
+            drawn = drawn if font.text([code]).isspace() else width
+        matrix = times(tm, state["ctm"])
+        left, right = matrix[4], drawn * matrix[0] + matrix[4]
+        runs.append((font.text(codes), min(left, right), max(left, right), drawn * matrix[1] + matrix[5]))
+        tm = times([1, 0, 0, 1, width, 0], tm)
+
+    def move(tx: float, ty: float) -> None:
+        nonlocal tm, tlm
+        tlm = times([1, 0, 0, 1, tx, ty], tlm)
+        tm = tlm
+
+    for operands, operator in ContentStream(content, pdf).operations:
+        if operator == b"q":
+            saved.append(dict(state))
+        elif operator == b"Q" and saved:
+            state = saved.pop()
+        elif operator == b"cm":
+            state["ctm"] = times(operands, state["ctm"])
+        elif operator == b"BT":
+            tm = tlm = IDENTITY
+        elif operator == b"Tf":
+            state["font"], state["size"] = fonts.get(operands[0]), float(operands[1])
+        elif operator in (b"Tc", b"Tw", b"TL"):
+            state[operator.decode()] = float(operands[0])
+        elif operator == b"Tz":
+            state["Th"] = float(operands[0]) / 100
+        elif operator == b"Td":
+            move(float(operands[0]), float(operands[1]))
+        elif operator == b"TD":
+            state["TL"] = -float(operands[1])
+            move(float(operands[0]), float(operands[1]))
+        elif operator == b"Tm":
+            tm = tlm = [float(value) for value in operands]
+        elif operator == b"T*":
+            move(0.0, -state["TL"])
+        elif operator in (b"Tj", b"'", b'"'):
+            if operator != b"Tj":
+                move(0.0, -state["TL"])
+            if operator == b'"':
+                state["Tw"], state["Tc"] = float(operands[0]), float(operands[1])
+            if state["font"] is not None:
+                show(operands[-1])
+        elif operator == b"TJ" and state["font"] is not None:
+            for item in operands[0]:
+                if isinstance(item, (int, float)):
+                    tm = times([1, 0, 0, 1, -float(item) / 1000 * state["size"] * state["Th"], 0], tm)
+                else:
+                    show(item)
+        elif operator == b"Do" and operands[0] in forms:
+            form = forms[operands[0]].get_object()
+            if form.get("/Subtype") == "/Form":
+                matrix = times(form.get("/Matrix", IDENTITY), state["ctm"])
+                runs += text_runs(form, pdf, form.get("/Resources") or resources, matrix)
+    return runs
+
+
+def text_past_the_margin(reader) -> list[str]:
+    """Every page with text drawn past the right margin of the paper: its number and the words cut there."""
+    limit = (pdf.PAGE_WIDTH_MM - pdf.MARGIN_MM["right"] + MARGIN_TOLERANCE_MM) / 25.4 * 72
+    found = []
+    for number, page in enumerate(reader.pages, start=1):
+        resources = page.get("/Resources")
+        runs = text_runs(page.get_contents(), reader, resources.get_object() if resources else {}, IDENTITY)
+        cut = []
+        for text, _, right, baseline in runs:
+            if right <= limit or not text.strip():
+                continue
+            # The word is what its line shows from the last space up to where the cut piece ends.
+            line = sorted((run for run in runs if abs(run[3] - baseline) < 0.5 and run[2] <= right), key=lambda r: r[1])
+            shown = "".join(piece if index == 0 or piece_left - line[index - 1][2] < 1 else " " + piece
+                            for index, (piece, piece_left, _, _) in enumerate(line))
+            word = (shown.split() or [text])[-1]
+            cut.append(f"{word!r} ({(right - limit) / 72 * 25.4 + MARGIN_TOLERANCE_MM:.1f} mm into the margin)")
+        if cut:
+            found.append(f"page {number}: " + ", ".join(dict.fromkeys(cut)))
+    return found
 
 
 def squash(text: str) -> str:
@@ -121,6 +302,26 @@ def test_no_screen_furniture_on_paper(printed) -> None:
     for number, text in enumerate(texts, start=1):
         found = [word for word in SCREEN_ONLY if word in text]
         assert not found, f"page {number} shows {found}"
+
+
+def test_no_word_is_cut_off_at_the_right_margin(printed) -> None:
+    _, reader, _, _, _ = printed
+    found = text_past_the_margin(reader)
+    assert not found, "text drawn past the right margin (a table or word too wide for the paper):\n" + "\n".join(found)
+
+
+def test_tables_too_wide_to_print_are_named_in_their_place(printed) -> None:
+    result, _, texts, lang, _ = printed
+    book_text = squash(" ".join(texts))
+    # Lines of the PDF break after a hyphen too ("year-on-year"), so the notes are looked for without spaces.
+    letters = re.sub(r"\s+", "", book_text)
+    tables = [table for chapter in result.chapters for table in chapter.tables]
+    assert all(table["step"] for table in tables)
+    for table in tables:
+        if table["step"] == "omitted":
+            assert re.sub(r"\s+", "", table["note"]) in letters, f"no note in the PDF for {table['table']!r}"
+            assert table["note"].startswith(table["table"]) and ("columns" if lang == "en" else "kolommen") in table["note"]
+    assert ("rows): not printed" in book_text) == (lang == "en"), "a note on a long table is not in the page's language"
 
 
 def test_home_page_link_is_added_once(printed, tmp_path: Path) -> None:
