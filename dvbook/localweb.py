@@ -15,6 +15,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 
@@ -102,3 +103,21 @@ def serve_directory(root: Path, compress: bool = False) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def is_local(url: str) -> bool:
+    """True for a URL served from this machine's test server, or one that never reaches a network."""
+    parts = urlsplit(url)
+    return parts.scheme in {"data", "blob", "about"} or parts.hostname == "127.0.0.1"
+
+
+def offline_context(browser, **options):
+    """A Playwright browser context (``options`` as ``new_context`` takes them) that lets no request leave the machine.
+
+    Requests to another host are aborted, not merely recorded, and service workers are blocked, so no
+    page, test or print run can leak traffic or depend on the network.
+    """
+    context = browser.new_context(service_workers="block", **options)
+    context.route("**/*", lambda route: route.continue_() if is_local(route.request.url)
+                  else route.abort("blockedbyclient"))
+    return context

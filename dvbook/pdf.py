@@ -42,7 +42,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 
-from dvbook.localweb import CHROMIUM_ARGS, chromium_path, serve_directory
+from dvbook.localweb import CHROMIUM_ARGS, chromium_path, offline_context, serve_directory
+from dvregions import i18n
+from dvregions.i18n import _
 
 DEFAULT_HTML = Path("_build") / "html"
 DEFAULT_OUT = Path("_build") / "pdf"
@@ -65,55 +67,6 @@ TEXT_HEIGHT_PX = int((PAGE_HEIGHT_MM - MARGIN_MM["top"] - MARGIN_MM["bottom"]) /
 LINK_START = "<!-- dv-print-edition -->"
 LINK_END = "<!-- /dv-print-edition -->"
 
-# Words of the title page, contents, page furniture and home-page link, per edition language.
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "language": "English",
-        "home": "About this book",
-        "contents": "Contents",
-        "help": "Need help or advice?",
-        "cite": "How to cite",
-        "foot_help": "Veilig Thuis 0800-2000 (free, day and night) \u00b7 in immediate danger 112",
-        "section": "Print edition",
-        "download": "Download the book as PDF",
-        "pages": "pages",
-        "edition": "English edition",
-    },
-    "nl": {
-        "language": "Nederlands",
-        "home": "Over dit boek",
-        "contents": "Inhoud",
-        "help": "Hulp of advies nodig?",
-        "cite": "Zo citeert u dit boek",
-        "foot_help": "Veilig Thuis 0800-2000 (gratis, dag en nacht) \u00b7 bij direct gevaar 112",
-        "section": "Gedrukte editie",
-        "download": "Download het boek als pdf",
-        "pages": "pagina's",
-        "edition": "Nederlandse editie",
-    },
-}
-
-# The note printed where a table is left out, per edition language: a long one (more than MAX_TABLE_ROWS rows), or
-# one too wide for the paper even in small type; {summary}, {rows} and {columns} are filled in on the page.
-TABLE_NOTES: dict[str, dict[str, str]] = {
-    "en": {
-        "data_table": "Data table",
-        "table": "Table",
-        "long": "{summary} ({rows} rows): not printed; it is in the online book and in the data package.",
-        "wide": "{summary} ({columns} columns): too wide to print; it is in the online book and in the data package.",
-        "wide_table": "{summary} ({columns} columns): too wide to print; it is in the online book.",
-    },
-    "nl": {
-        "data_table": "Datatabel",
-        "table": "Tabel",
-        "long": "{summary} ({rows} rijen): niet afgedrukt; de tabel staat in de onlineversie van het boek en in het "
-        "datapakket.",
-        "wide": "{summary} ({columns} kolommen): te breed om af te drukken; de tabel staat in de onlineversie van het "
-        "boek en in het datapakket.",
-        "wide_table": "{summary} ({columns} kolommen): te breed om af te drukken; de tabel staat in de onlineversie "
-        "van het boek.",
-    },
-}
 
 # The browser programs and stylesheets of the print edition are files of their own in ``print/`` beside this module
 # (package data); each file's opening comment says what it does.
@@ -192,13 +145,30 @@ class PrintedEdition:
 
 
 def labels(lang: str) -> dict[str, str]:
-    """Words for an edition's language (English for a language without its own)."""
-    return LABELS.get(lang.split("-")[0].lower(), LABELS["en"])
+    """The words the print edition adds itself, in an edition's language (the source's for a language not in the list).
 
-
-def table_notes(lang: str) -> dict[str, str]:
-    """Wording of the notes on tables left out, for an edition's language (English for a language without its own)."""
-    return TABLE_NOTES.get(lang.split("-")[0].lower(), TABLE_NOTES["en"])
+    They come from the catalogs, like every other word of an edition.
+    """
+    lang = lang.split("-")[0].lower()
+    lang = lang if lang in i18n.EDITIONS else i18n.SOURCE_LANGUAGE
+    return {
+        "language": i18n.EDITIONS[lang][0],
+        "edition": _("English edition", lang),
+        "home": _("About this book", lang),
+        "contents": _("Contents", lang),
+        "help": _("Need help or advice?", lang),
+        "cite": _("How to cite", lang),
+        "foot_help": _("Veilig Thuis 0800-2000 (free, day and night) \u00b7 in immediate danger 112", lang),
+        "section": _("Print edition", lang),
+        "download": _("Download the book as PDF", lang),
+        "pages": _("pages", lang),
+        "data_table": _("Data table", lang),
+        "table": _("Table", lang),
+        "long": _("{summary} ({rows} rows): not printed; it is in the online book and in the data package.", lang),
+        "wide": _("{summary} ({columns} columns): too wide to print; it is in the online book and in the data "
+                  "package.", lang),
+        "wide_table": _("{summary} ({columns} columns): too wide to print; it is in the online book.", lang),
+    }
 
 
 def home_page(html_dir: Path) -> Path:
@@ -357,7 +327,7 @@ def print_chapter(context, entry: Entry, lang: str = "en") -> tuple[bytes, int, 
         broken = page.evaluate(_CHART_PROBLEMS_JS)
         if broken:
             raise RuntimeError(f"{entry.url}: chart(s) not drawn: {', '.join(broken)}")
-        notes = table_notes(lang)
+        notes = labels(lang)
         charts = page.evaluate(_PREPARE_JS, [entry.title, MAX_TABLE_ROWS, notes])
         # Lay the page out at the paper's width, in the fonts it is printed in, and fit its tables to it.
         page.add_style_tag(content=_FIT_TABLES_CSS)
@@ -383,18 +353,9 @@ def _page_count(pdf: bytes) -> int:
 
 
 def _offline_context(browser):
-    """A light-mode browser context that lets no request leave 127.0.0.1."""
-    context = browser.new_context(color_scheme="light", service_workers="block")
+    """A light-mode browser context that lets no request leave the machine."""
+    context = offline_context(browser, color_scheme="light")
     context.add_init_script(_LIGHT_MODE_JS)
-
-    def route(route) -> None:
-        url = route.request.url
-        if url.startswith(("http://127.0.0.1:", "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            route.abort("blockedbyclient")
-
-    context.route("**/*", route)
     return context
 
 

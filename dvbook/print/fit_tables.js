@@ -3,7 +3,7 @@
 // line may break after the underscores of a code, and words are hyphenated where the browser can for the
 // page's language), then takes a smaller type, then a smaller one still (see fit_tables.css). A table that
 // still does not fit is left to the online book, with a note in the page's language, as prepare.js does for
-// long tables. Called with the notes' wording (see TABLE_NOTES in pdf.py); returns what it did to each table
+// long tables. Called with the notes' wording (see labels() in pdf.py); returns what it did to each table
 // it changed: {table, columns, step, note}, step being the last class added or 'omitted'.
 (notes) => {
   const article = document.querySelector('article.bd-article') || document.body;

@@ -1,6 +1,6 @@
 // Turns a page of the book into a chapter of the print edition (see the html.dv-print-book rules in
 // book/_static/print.css). Called with [title, maxRows, notes], notes being the wording of the note left where
-// a long table is not printed (see TABLE_NOTES in pdf.py); returns the number of charts on the page.
+// a long table is not printed (see labels() in pdf.py); returns the number of charts on the page.
 ([title, maxRows, notes]) => {
   document.documentElement.classList.add('dv-print-book');
   const heading = document.querySelector('#jb-print-docs-body h1');

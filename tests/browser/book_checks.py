@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 
+from dvbook.localweb import is_local, offline_context
 from dvregions.i18n import EDITIONS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-LOCAL_HOSTS = {"127.0.0.1"}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 FIRST_VISIT = "first-visit"
@@ -47,14 +47,6 @@ _AXE = Axe()  # reads axe-core's JS shipped inside axe-playwright-python: no net
 def book_html_dir() -> Path:
     """Where the built HTML book is read from (``DVREGIONS_BOOK_HTML`` overrides)."""
     return Path(os.environ.get("DVREGIONS_BOOK_HTML", REPO_ROOT / "_build" / "html")).resolve()
-
-
-def is_local(url: str) -> bool:
-    """True for URLs that stay on the test server (or never hit the network at all)."""
-    parts = urlsplit(url)
-    if parts.scheme in {"data", "blob", "about"}:
-        return True
-    return parts.hostname in LOCAL_HOSTS
 
 
 def discover_pages(root: Path) -> list[str]:
@@ -107,24 +99,9 @@ def recorded_context(
     """
     viewport = viewport or DESKTOP
     phone = viewport["width"] < 600
-    context = browser.new_context(
-        color_scheme="light" if mode == FIRST_VISIT else mode,
-        java_script_enabled=javascript,
-        viewport=viewport,
-        is_mobile=phone,
-        has_touch=phone,
-        service_workers="block",
-    )
+    context = offline_context(browser, color_scheme="light" if mode == FIRST_VISIT else mode,
+                              java_script_enabled=javascript, viewport=viewport, is_mobile=phone, has_touch=phone)
     log = PageLog()
-
-    def route(route) -> None:
-        # Abort rather than merely record, so a test run never leaks traffic to another host.
-        if is_local(route.request.url):
-            route.continue_()
-        else:
-            route.abort("blockedbyclient")
-
-    context.route("**/*", route)
     if mode != FIRST_VISIT:
         # The theme keeps the reader's choice in localStorage; force the mode under test.
         context.add_init_script(
