@@ -5,6 +5,8 @@
   config twice (a ``THEBE_JS_URL has already been declared`` error on every page) and points at
   unpkg.com, although the book launches no live kernels;
 - gives bibliography entries a role their ``role="list"`` parent allows (axe aria-required-children);
+- writes the folded code cells' labels as spans, since ``<summary>`` may hold only phrasing content
+  (myst-nb writes paragraphs there; ``dv-text.css`` styles the spans as the paragraphs were);
 - warns (an error under ``-W``) when a page would still load a script or stylesheet from another host;
 - gives the theme a default colour mode: pydata-sphinx-theme reads ``default_mode`` from
   ``html_context`` and, when it is unset, writes an empty mode into every page, so a first-time
@@ -157,11 +159,29 @@ def name_toggles_by_their_text(body: str) -> str:
     return body.replace(TOGGLE_SUMMARY, "<summary>")
 
 
+_SUMMARY = re.compile(r"<summary\b[^>]*>.*?</summary>", re.S)
+_PARAGRAPH_TAG = re.compile(r"<(/?)p(?=[\s>])")
+
+
+def phrasing_summaries(body: str) -> str:
+    """Make the paragraphs inside every ``<summary>`` spans: HTML allows only phrasing content there.
+
+    myst-nb writes a folded cell's two labels ("Show code cell source", "Hide code cell source") as
+    ``<p class="collapsed admonition-title">`` and ``<p class="expanded admonition-title">``; the spans
+    keep the classes, and ``dv-text.css`` gives them the look and the toggling the paragraphs had.
+    """
+    return _SUMMARY.sub(lambda match: _PARAGRAPH_TAG.sub(r"<\1span", match.group(0)), body)
+
+
 def mark_language(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Mark Dutch glossary terms and name folded code cells by their visible text, on every page."""
+    """Mark Dutch glossary terms and name folded code cells by their visible text, on every page.
+
+    The folded cells' labels also become phrasing content (:func:`phrasing_summaries`).
+    """
     body = context.get("body")
     if isinstance(body, str):
-        context["body"] = name_toggles_by_their_text(mark_term_languages(body, app.config.language or "en"))
+        body = mark_term_languages(body, app.config.language or "en")
+        context["body"] = phrasing_summaries(name_toggles_by_their_text(body))
 
 
 def edition_links(lang: str, pagename: str) -> list[tuple[str, str, str]]:

@@ -1,6 +1,6 @@
 """Page-level HTML fixes: Dutch glossary terms carry lang="nl" for screen readers."""
 
-from dvbook.sphinx_page import mark_term_languages, name_toggles_by_their_text
+from dvbook.sphinx_page import mark_term_languages, name_toggles_by_their_text, phrasing_summaries
 
 LINK = ('<a class="reference internal" href="../book/glossary.html#{anchor}">'
         '<span class="xref std std-term">{text}</span></a>')
@@ -24,6 +24,19 @@ def test_glossary_entries_are_marked():
 def test_folded_code_cells_are_named_by_their_visible_text():
     html = '<summary aria-label="Toggle hidden content">\n<p class="collapsed admonition-title">Show code cell source</p>'
     assert name_toggles_by_their_text(html) == '<summary>\n<p class="collapsed admonition-title">Show code cell source</p>'
+
+
+def test_folded_code_cell_labels_are_phrasing_content():
+    # HTML allows only phrasing content in <summary>; myst-nb writes its two labels as paragraphs.
+    html = ('<details class="admonition hide above-input">\n<summary>\n'
+            '<p class="collapsed admonition-title">Show code cell source</p>\n'
+            '<p class="expanded admonition-title">Hide code cell source</p>\n</summary>\n'
+            '<div class="cell_input"><pre>x</pre></div>\n<p>After.</p><summary>A <em>b</em></summary>')
+    assert phrasing_summaries(html) == (
+        '<details class="admonition hide above-input">\n<summary>\n'
+        '<span class="collapsed admonition-title">Show code cell source</span>\n'
+        '<span class="expanded admonition-title">Hide code cell source</span>\n</summary>\n'
+        '<div class="cell_input"><pre>x</pre></div>\n<p>After.</p><summary>A <em>b</em></summary>')
 
 
 def test_theme_gets_a_valid_default_mode():
