@@ -16,6 +16,9 @@
   (``layout.html`` drops its script tag), and trims the theme CSS of Font Awesome's glyphs and webfonts;
 - defers the theme's and extensions' scripts, so a phone on a slow connection shows the help banner
   before they have arrived (only ``documentation_options.js`` stays: inline scripts use it at once);
+- gives every page a ``<meta name="description">`` for search engines and link previews: its own first
+  paragraph, in its edition's language, as plain text cut to 160 characters (the index and search
+  pages, which have none, get the home page's);
 - links every page to the same page in the other edition (a visible switch and ``hreflang``
   alternates; the Dutch edition is built into ``nl/`` under the English one);
 - makes the Dutch edition's search index agree with the browser's Dutch stemmer;
@@ -25,12 +28,15 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -201,6 +207,78 @@ def add_edition_links(app: Sphinx, pagename: str, templatename: str, context: di
     context["dv_editions"] = edition_links(lang, pagename) if lang in EDITIONS else []
 
 
+DESCRIPTION_LIMIT = 160
+"""Most characters of a page description: what search engines show of one before they cut it themselves."""
+_PUNCTUATION_AFTER_GAP = re.compile(r"\s+(?=[.,;:!?)\]])")
+_EMPTY_BRACKETS = re.compile(r"\s*(?:\(\s*\)|\[\s*\])")
+_CUT_END = " ,.;:!?-\u2013\u2014([{'\"\u2018\u201c"
+
+
+def shorten(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """``text`` on one line, cut at a word boundary with an ellipsis when it is longer than ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit]  # the last character's place goes to the ellipsis
+    space = head.rfind(" ")
+    kept = head[:space] if space > limit // 2 else head[: limit - 1]
+    return kept.rstrip(_CUT_END) + "\u2026"
+
+
+def _is_reference_mark(node: nodes.Node) -> bool:
+    """Citations and footnote marks: they point elsewhere and read badly out of their page."""
+    if isinstance(node, (nodes.footnote_reference, nodes.citation_reference)):
+        return True
+    if isinstance(node, addnodes.pending_xref) and node.get("refdomain") == "cite":
+        return True  # sphinxcontrib-bibtex's citation before it is resolved
+    return isinstance(node, nodes.Element) and "bibtex-citation" in node.get("classes", ())
+
+
+def paragraph_text(paragraph: nodes.paragraph) -> str:
+    """The words of a paragraph as a reader sees them, without its citations; whitespace folded."""
+    copy = paragraph.deepcopy()
+    for node in list(copy.findall(_is_reference_mark)):
+        node.parent.remove(node)
+    for raw in list(copy.findall(nodes.raw)):
+        words = html.unescape(re.sub(r"<[^>]*>", "", raw.astext())) if raw.get("format") == "html" else ""
+        raw.replace_self(nodes.Text(words))
+    text = " ".join(copy.astext().split())
+    return _PUNCTUATION_AFTER_GAP.sub("", _EMPTY_BRACKETS.sub("", text))
+
+
+def first_paragraph(doctree: nodes.Node | None) -> str:
+    """The text of the page's first paragraph of body text (not in a note, table, figure or output), or ''."""
+    if doctree is None:
+        return ""
+    for paragraph in doctree.findall(nodes.paragraph):
+        if isinstance(paragraph.parent, (nodes.section, nodes.document)):
+            text = paragraph_text(paragraph)
+            if text:
+                return text
+    return ""
+
+
+def description_tag(text: str) -> str:
+    """The ``<meta name="description">`` tag for ``text``, cut to :data:`DESCRIPTION_LIMIT` and escaped."""
+    return f'<meta name="description" content="{html.escape(shorten(text), quote=True)}" />'
+
+
+def add_description(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Describe the page by its first paragraph; a page without one (index, search) by the home page's.
+
+    Nothing is added when the page's own metadata already gives a description.
+    """
+    metatags = context.get("metatags") or ""
+    if 'name="description"' in metatags:
+        return
+    text = first_paragraph(doctree)
+    if not text and pagename != app.config.root_doc:
+        text = first_paragraph(app.env.get_doctree(app.config.root_doc))
+    text = text or str(context.get("docstitle") or context.get("title") or "")
+    if text:
+        context["metatags"] = f"{metatags}\n    {description_tag(text)}" if metatags else description_tag(text)
+
+
 def dutch_search_language() -> type:
     """Sphinx's Dutch search, indexing with the stemmer its browser side uses.
 
@@ -350,6 +428,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", clean_page_assets, priority=LATE)
     app.connect("html-page-context", mark_language, priority=LATE)
     app.connect("html-page-context", add_edition_links)
+    app.connect("html-page-context", add_description)
     app.add_search_language(dutch_search_language())
     app.connect("config-inited", set_default_mode)
     # Before sphinx-external-toc's handler (default priority 500), which writes only a missing file.

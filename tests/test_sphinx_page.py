@@ -67,3 +67,37 @@ def test_dutch_pages_mark_only_the_english_headwords():
     marked = mark_term_languages(html, "nl")
     assert '<dt id="term-state-report" lang="en">' in marked
     assert '<dt id="term-huisverbod">' in marked and 'lang="nl"' not in marked
+
+
+def test_description_is_the_first_paragraph_of_body_text_without_citations():
+    from docutils import nodes
+    from docutils.core import publish_doctree
+
+    from dvbook.sphinx_page import first_paragraph
+
+    doctree = publish_doctree("Title\n=====\n\n.. note:: Not this.\n\nFirst paragraph,\nover two lines\n\nSecond.\n")
+    paragraph = next(p for p in doctree.findall(nodes.paragraph) if p.astext().startswith("First"))
+    paragraph += nodes.inline("", "[Government of the Netherlands, 2018]", classes=["bibtex-citation"])
+    paragraph += nodes.Text(".")
+    assert first_paragraph(doctree) == "First paragraph, over two lines."
+    assert first_paragraph(None) == ""
+
+
+def test_a_long_description_is_cut_at_a_word_with_an_ellipsis():
+    from dvbook.sphinx_page import DESCRIPTION_LIMIT, shorten
+
+    assert shorten("  A short\n page.  ") == "A short page."
+    text = "For Rotterdam the annex describes an action programme that adds to the city's regular work, three " \
+           "studies, and restraining-order figures that include known violations. What it tells belongs to 2016."
+    cut = shorten(text)
+    assert 150 <= len(cut) <= DESCRIPTION_LIMIT
+    assert cut.endswith("\u2026") and text.startswith(cut[:-1]) and text[len(cut) - 1] == " "
+    assert shorten("x" * 200) == "x" * (DESCRIPTION_LIMIT - 1) + "\u2026"
+    assert shorten("a" * 150 + " word, more words here") == "a" * 150 + " word\u2026"
+
+
+def test_description_tag_escapes_quotes_and_ampersands():
+    from dvbook.sphinx_page import description_tag
+
+    assert description_tag('Safe & sound: "Veilig Thuis" <b>') == (
+        '<meta name="description" content="Safe &amp; sound: &quot;Veilig Thuis&quot; &lt;b&gt;" />')

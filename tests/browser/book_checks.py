@@ -487,10 +487,18 @@ def check_summaries(soup: BeautifulSoup) -> list[str]:
     return problems
 
 
+def check_description(soup: BeautifulSoup) -> list[str]:
+    """Exactly one ``<meta name="description">``, not empty (what search engines and link previews show)."""
+    metas = soup.find_all("meta", attrs={"name": "description"})
+    if len(metas) != 1:
+        return [f"{len(metas)} meta descriptions, not one"]
+    return [] if (metas[0].get("content") or "").strip() else ["the meta description is empty"]
+
+
 def check_markup(text: str) -> list[str]:
     """Problems in a built page's HTML itself, found without a browser."""
     soup = parse_html(text)
-    return check_summaries(soup)
+    return check_summaries(soup) + check_description(soup)
 
 
 def screenshot_name(page_path: str, mode: str) -> str:
