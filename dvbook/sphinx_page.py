@@ -20,7 +20,9 @@
   paragraph, in its edition's language, as plain text cut to 160 characters (the index and search
   pages, which have none, get the home page's);
 - links every page to the same page in the other edition (a visible switch and ``hreflang``
-  alternates; the Dutch edition is built into ``nl/`` under the English one);
+  alternates; the Dutch edition is built into ``nl/`` under the English one); with ``html_baseurl``
+  set (the address of the English edition) the alternates are absolute, with an ``x-default``, and
+  the Dutch edition's canonical URLs get its folder;
 - makes the Dutch edition's search index agree with the browser's Dutch stemmer;
 - writes the root redirect page itself, with an empty icon, since the one sphinx-external-toc
   writes has no ``<head>`` and makes browsers request ``/favicon.ico`` (a 404).
@@ -190,13 +192,60 @@ def mark_language(app: Sphinx, pagename: str, templatename: str, context: dict, 
         context["body"] = phrasing_summaries(name_toggles_by_their_text(body))
 
 
-def edition_links(lang: str, pagename: str) -> list[tuple[str, str, str]]:
-    """(code, name, relative URL) of ``pagename`` in every edition, as seen from that page in ``lang``."""
+SITE_URL = "dv_site_url"
+"""``html_context`` key of the book's address as configured (``html_baseurl``), before the edition's folder is added."""
+
+
+def site_url(base_url: str | None) -> str:
+    """The book's address ending in one slash, or '' when none is configured."""
+    base_url = (base_url or "").strip()
+    return base_url.rstrip("/") + "/" if base_url else ""
+
+
+def set_edition_base_url(app: Sphinx, config: Any) -> None:
+    """Read ``html_baseurl`` as the address of the whole book and give each edition its own.
+
+    Both editions are built from the same ``html_baseurl`` (the address of the English edition, in
+    which ``nl/`` lives). Sphinx makes each page's ``<link rel="canonical">`` from it, so the Dutch
+    edition's base URL gets its folder: its pages are their own canonical pages.
+    """
     from dvregions.i18n import EDITIONS
 
+    site = site_url(config.html_baseurl)
+    config.html_context[SITE_URL] = site
+    folder = EDITIONS.get(config.language or "en", ("", ""))[1]
+    if site:
+        config.html_baseurl = site + folder
+
+
+def edition_links(lang: str, pagename: str, site: str = "") -> list[tuple[str, str, str]]:
+    """(code, name, URL) of ``pagename`` in every edition.
+
+    URLs are relative to that page in ``lang``, or absolute under ``site`` (the book's address, see
+    :func:`site_url`) when it is given.
+    """
+    from dvregions.i18n import EDITIONS
+
+    page = quote(pagename) + ".html"
+    if site:
+        return [(code, name, f"{site}{folder}{page}") for code, (name, folder) in EDITIONS.items()]
     up = "../" * pagename.count("/")
     to_site_root = up + "../" * EDITIONS[lang][1].count("/")
-    return [(code, name, f"{to_site_root}{folder}{pagename}.html") for code, (name, folder) in EDITIONS.items()]
+    return [(code, name, f"{to_site_root}{folder}{page}") for code, (name, folder) in EDITIONS.items()]
+
+
+def alternate_links(lang: str, pagename: str, site: str = "") -> list[tuple[str, str]]:
+    """(hreflang, URL) of the ``<link rel="alternate">`` tags: the page in every edition.
+
+    With the book's address the URLs are absolute, as search engines want them, and ``x-default``
+    names the source-language page for readers of any other language.
+    """
+    from dvregions.i18n import SOURCE_LANGUAGE
+
+    links = [(code, url) for code, _, url in edition_links(lang, pagename, site)]
+    if site:
+        links.append(("x-default", dict(links)[SOURCE_LANGUAGE]))
+    return links
 
 
 def add_edition_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -204,7 +253,10 @@ def add_edition_links(app: Sphinx, pagename: str, templatename: str, context: di
     from dvregions.i18n import EDITIONS
 
     lang = app.config.language or "en"
-    context["dv_editions"] = edition_links(lang, pagename) if lang in EDITIONS else []
+    known = lang in EDITIONS
+    site = app.config.html_context.get(SITE_URL, "")
+    context["dv_editions"] = edition_links(lang, pagename) if known else []
+    context["dv_alternates"] = alternate_links(lang, pagename, site) if known else []
 
 
 DESCRIPTION_LIMIT = 160
@@ -431,6 +483,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", add_description)
     app.add_search_language(dutch_search_language())
     app.connect("config-inited", set_default_mode)
+    app.connect("config-inited", set_edition_base_url)
     # Before sphinx-external-toc's handler (default priority 500), which writes only a missing file.
     app.connect("build-finished", write_root_redirect, priority=400)
     app.connect("build-finished", write_icons_css)

@@ -101,3 +101,40 @@ def test_description_tag_escapes_quotes_and_ampersands():
 
     assert description_tag('Safe & sound: "Veilig Thuis" <b>') == (
         '<meta name="description" content="Safe &amp; sound: &quot;Veilig Thuis&quot; &lt;b&gt;" />')
+
+
+def test_edition_links_are_relative_without_a_base_url():
+    from dvbook.sphinx_page import alternate_links, edition_links
+
+    assert edition_links("nl", "notebooks/10_rotterdam") == [
+        ("en", "English", "../../notebooks/10_rotterdam.html"),
+        ("nl", "Nederlands", "../../nl/notebooks/10_rotterdam.html")]
+    assert alternate_links("en", "search") == [("en", "search.html"), ("nl", "nl/search.html")]
+
+
+def test_alternates_are_absolute_with_a_base_url_and_name_a_default():
+    from dvbook.sphinx_page import alternate_links, edition_links, site_url
+
+    site = site_url("https://example.org/dvregions")
+    assert site == "https://example.org/dvregions/"
+    english, dutch = ("https://example.org/dvregions/notebooks/10_rotterdam.html",
+                      "https://example.org/dvregions/nl/notebooks/10_rotterdam.html")
+    for lang in ("en", "nl"):
+        assert alternate_links(lang, "notebooks/10_rotterdam", site) == [
+            ("en", english), ("nl", dutch), ("x-default", english)]
+        assert [url for _, _, url in edition_links(lang, "notebooks/10_rotterdam", site)] == [english, dutch]
+
+
+def test_each_edition_gets_its_own_base_url():
+    # Sphinx writes each page's canonical URL from html_baseurl: a Dutch page is its own canonical page.
+    from types import SimpleNamespace
+
+    from dvbook.sphinx_page import SITE_URL, set_edition_base_url
+
+    for lang, base in (("en", "https://example.org/dvregions/"), ("nl", "https://example.org/dvregions/nl/")):
+        config = SimpleNamespace(html_baseurl="https://example.org/dvregions", html_context={}, language=lang)
+        set_edition_base_url(None, config)
+        assert (config.html_baseurl, config.html_context[SITE_URL]) == (base, "https://example.org/dvregions/")
+    unset = SimpleNamespace(html_baseurl="", html_context={}, language="nl")
+    set_edition_base_url(None, unset)
+    assert (unset.html_baseurl, unset.html_context[SITE_URL]) == ("", "")
