@@ -1,4 +1,4 @@
-"""Page-level HTML fixes: Dutch glossary terms carry lang="nl" for screen readers."""
+"""Page-level HTML fixes (dvbook.sphinx_page) and the committed icon stylesheet (dvbook.icons)."""
 
 from dvbook.sphinx_page import mark_term_languages, name_toggles_by_their_text, phrasing_summaries
 
@@ -138,3 +138,13 @@ def test_each_edition_gets_its_own_base_url():
     unset = SimpleNamespace(html_baseurl="", html_context={}, language="nl")
     set_edition_base_url(None, unset)
     assert (unset.html_baseurl, unset.html_context[SITE_URL]) == ("", "")
+
+
+def test_committed_icon_stylesheet_is_current():
+    # book/_static/dv-icons.css is written by hand (python -m dvbook.icons) from the theme's Font Awesome.
+    from dvbook.icons import ICONS, ICONS_CSS, current_css
+
+    text, missing = current_css()
+    assert not missing, f"the theme's Font Awesome lacks {missing}"
+    assert ICONS_CSS.read_text(encoding="utf-8") == text, "run `.venv/bin/python -m dvbook.icons` and commit"
+    assert all(f".fa-{name} {{ --dv-icon: url(" in text for name in ICONS)
