@@ -1,9 +1,12 @@
 """The book's icons without Font Awesome's script or webfont: ``book/_static/dv-icons.css``.
 
-pydata-sphinx-theme draws its icons with ``fontawesome.js`` (1.45 MB of JavaScript for fifteen icons),
-which :mod:`dvbook.sphinx_page` drops from every page. The stylesheet draws the icons the book shows as
-CSS masks in the current text colour instead, with the paths of the theme's own copy of Font Awesome
-Free (CC BY 4.0): the ``<i class="fa-solid fa-NAME">`` of the theme's templates and scripts (:data:`ICONS`).
+pydata-sphinx-theme draws its icons with ``fontawesome.js`` (1.45 MB of JavaScript for fifteen icons)
+or with Font Awesome's webfont, which :mod:`dvbook.sphinx_page` drops from every page. The stylesheet
+draws the icons the book shows as CSS masks in the current text colour instead, with the paths of the
+theme's own copy of Font Awesome Free (CC BY 4.0): the ``<i class="fa-solid fa-NAME">`` of the theme's
+templates and scripts (:data:`ICONS`), and the few icons the theme's CSS puts before or after an element
+with the webfont (:data:`PSEUDO_ICONS`), such as the download icon before the home page's links to
+the print edition.
 
 The stylesheet is committed and served as a plain static file. After adding an icon here, or when the
 pin of pydata-sphinx-theme changes, write it again by hand and commit the result::
@@ -27,6 +30,12 @@ ICONS_CSS = Path(__file__).resolve().parents[1] / "book" / "_static" / "dv-icons
 ICONS = ("angle-left", "angle-right", "arrow-up", "bars", "circle-half-stroke", "download", "expand", "file",
          "file-pdf", "list", "magnifying-glass", "moon", "outdent", "sun", "xmark")
 """The solid icons the theme's templates and scripts use (``fa-solid fa-NAME`` or ``fas fa-NAME``)."""
+
+PSEUDO_ICONS = {"a.reference.download::before": "download"}
+"""Pseudo-elements the theme's CSS draws a webfont glyph into, and the solid icon each shows.
+
+``a.reference.download``: a link to a file to download (``dvbook.pdf`` links the print edition so).
+"""
 
 
 def fontawesome_js() -> Path:
@@ -59,8 +68,13 @@ def _mask_url(width: int, height: int, path: str) -> str:
     return json.dumps("data:image/svg+xml," + quote(svg, safe=" /:=,.-"))
 
 
-def icons_css(icons: dict[str, tuple[int, int, str]]) -> str:
-    """CSS that draws each icon as a mask in the text colour, on the ``<i>`` the theme writes."""
+def icons_css(icons: dict[str, tuple[int, int, str]], pseudo: dict[str, str] | None = None) -> str:
+    """CSS that draws each icon as a mask in the text colour: on the ``<i>`` the theme writes, and in ``pseudo``.
+
+    ``pseudo`` maps a pseudo-element the theme's CSS draws a webfont glyph into to the icon it shows
+    (default :data:`PSEUDO_ICONS`); an icon missing from ``icons`` is left out.
+    """
+    pseudo = PSEUDO_ICONS if pseudo is None else pseudo
     lines = [
         "/* The theme's icons without fontawesome.js: Font Awesome Free solid icons (CC BY 4.0,",
         " * https://fontawesome.com/license/free), drawn as CSS masks in the current text colour.",
@@ -78,16 +92,35 @@ def icons_css(icons: dict[str, tuple[int, int, str]]) -> str:
         "  mask: var(--dv-icon) center / contain no-repeat;",
         "}",
     ]
+    drawn = {selector: name for selector, name in pseudo.items() if name in icons}
+    if drawn:
+        lines += [
+            "/* Icons the theme's CSS draws with the webfont (a glyph as content): the same mask, inside the",
+            " * padding the theme gives them, in the colour and size it gives them. */",
+            ",\n".join(sorted(drawn)) + " {",
+            '  content: "";',
+            "  display: inline-block;",
+            "  box-sizing: content-box;",
+            "  width: var(--dv-icon-width, 1em);",
+            "  height: 1em;",
+            "  vertical-align: -0.125em;",
+            "  background-color: currentColor;",
+            "  -webkit-mask: var(--dv-icon) center / contain no-repeat content-box;",
+            "  mask: var(--dv-icon) center / contain no-repeat content-box;",
+            "}",
+        ]
     for name, (width, height, path) in sorted(icons.items()):
-        url = _mask_url(width, height, path)
-        lines.append(f".fa-{name} {{ --dv-icon: url({url}); --dv-icon-width: {width / height:.4g}em; }}")
+        selectors = ", ".join([f".fa-{name}", *sorted(selector for selector, icon in drawn.items() if icon == name)])
+        lines.append(f"{selectors} {{ --dv-icon: url({_mask_url(width, height, path)}); "
+                     f"--dv-icon-width: {width / height:.4g}em; }}")
     return "\n".join(lines) + "\n"
 
 
 def current_css() -> tuple[str, list[str]]:
     """The stylesheet as the theme's Font Awesome gives it now, and the icons it lacks."""
-    icons = solid_icons(fontawesome_js().read_text(encoding="utf-8"))
-    return icons_css(icons), sorted(set(ICONS) - set(icons))
+    wanted = tuple(dict.fromkeys(ICONS + tuple(PSEUDO_ICONS.values())))
+    icons = solid_icons(fontawesome_js().read_text(encoding="utf-8"), wanted)
+    return icons_css(icons), sorted(set(wanted) - set(icons))
 
 
 def write_icons_css(target: Path = ICONS_CSS) -> bool:

@@ -142,9 +142,12 @@ def test_each_edition_gets_its_own_base_url():
 
 def test_committed_icon_stylesheet_is_current():
     # book/_static/dv-icons.css is written by hand (python -m dvbook.icons) from the theme's Font Awesome.
-    from dvbook.icons import ICONS, ICONS_CSS, current_css
+    from dvbook.icons import ICONS, ICONS_CSS, PSEUDO_ICONS, current_css
 
     text, missing = current_css()
     assert not missing, f"the theme's Font Awesome lacks {missing}"
     assert ICONS_CSS.read_text(encoding="utf-8") == text, "run `.venv/bin/python -m dvbook.icons` and commit"
-    assert all(f".fa-{name} {{ --dv-icon: url(" in text for name in ICONS)
+    assert all(f".fa-{name} {{ --dv-icon: url(" in text or f".fa-{name}, " in text for name in ICONS)
+    # The download icon the theme's CSS puts before a download link (the print edition's, on the home page).
+    assert PSEUDO_ICONS["a.reference.download::before"] == "download"
+    assert ".fa-download, a.reference.download::before { --dv-icon: url(" in text
