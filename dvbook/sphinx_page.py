@@ -5,17 +5,25 @@
   config twice (a ``THEBE_JS_URL has already been declared`` error on every page) and points at
   unpkg.com, although the book launches no live kernels;
 - gives bibliography entries a role their ``role="list"`` parent allows (axe aria-required-children);
+- writes the folded code cells' labels as spans, since ``<summary>`` may hold only phrasing content
+  (myst-nb writes paragraphs there; ``dv-text.css`` styles the spans as the paragraphs were);
 - warns (an error under ``-W``) when a page would still load a script or stylesheet from another host;
 - gives the theme a default colour mode: pydata-sphinx-theme reads ``default_mode`` from
   ``html_context`` and, when it is unset, writes an empty mode into every page, so a first-time
   visitor (nothing stored yet) got "Got invalid theme mode: ." as a console error;
-- draws the theme's few icons with ``dv-icons.css`` (CSS masks made at build time from the theme's own
-  Font Awesome paths) instead of ``fontawesome.js``, 1.45 MB of JavaScript for fifteen icons
-  (``layout.html`` drops its script tag), and trims the theme CSS of Font Awesome's glyphs and webfonts;
+- draws the theme's few icons with ``dv-icons.css`` (CSS masks of the theme's own Font Awesome paths,
+  a static file that :mod:`dvbook.icons` writes) instead of ``fontawesome.js``, 1.45 MB of JavaScript
+  for fifteen icons (``layout.html`` drops its script tag), and trims the theme CSS of Font Awesome's
+  glyphs and webfonts;
 - defers the theme's and extensions' scripts, so a phone on a slow connection shows the help banner
   before they have arrived (only ``documentation_options.js`` stays: inline scripts use it at once);
+- gives every page a ``<meta name="description">`` for search engines and link previews: its own first
+  paragraph, in its edition's language, as plain text cut to 160 characters (the index and search
+  pages, which have none, get the home page's);
 - links every page to the same page in the other edition (a visible switch and ``hreflang``
-  alternates; the Dutch edition is built into ``nl/`` under the English one);
+  alternates; the Dutch edition is built into ``nl/`` under the English one); with ``html_baseurl``
+  set (the address of the English edition) the alternates are absolute, with an ``x-default``, and
+  the Dutch edition's canonical URLs get its folder;
 - makes the Dutch edition's search index agree with the browser's Dutch stemmer;
 - writes the root redirect page itself, with an empty icon, since the one sphinx-external-toc
   writes has no ``<head>`` and makes browsers request ``/favicon.ico`` (a 404).
@@ -23,12 +31,14 @@
 
 from __future__ import annotations
 
-import json
+import html
 import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -157,20 +167,85 @@ def name_toggles_by_their_text(body: str) -> str:
     return body.replace(TOGGLE_SUMMARY, "<summary>")
 
 
+_SUMMARY = re.compile(r"<summary\b[^>]*>.*?</summary>", re.S)
+_PARAGRAPH_TAG = re.compile(r"<(/?)p(?=[\s>])")
+
+
+def phrasing_summaries(body: str) -> str:
+    """Make the paragraphs inside every ``<summary>`` spans: HTML allows only phrasing content there.
+
+    myst-nb writes a folded cell's two labels ("Show code cell source", "Hide code cell source") as
+    ``<p class="collapsed admonition-title">`` and ``<p class="expanded admonition-title">``; the spans
+    keep the classes, and ``dv-text.css`` gives them the look and the toggling the paragraphs had.
+    """
+    return _SUMMARY.sub(lambda match: _PARAGRAPH_TAG.sub(r"<\1span", match.group(0)), body)
+
+
 def mark_language(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Mark Dutch glossary terms and name folded code cells by their visible text, on every page."""
+    """Mark Dutch glossary terms and name folded code cells by their visible text, on every page.
+
+    The folded cells' labels also become phrasing content (:func:`phrasing_summaries`).
+    """
     body = context.get("body")
     if isinstance(body, str):
-        context["body"] = name_toggles_by_their_text(mark_term_languages(body, app.config.language or "en"))
+        body = mark_term_languages(body, app.config.language or "en")
+        context["body"] = phrasing_summaries(name_toggles_by_their_text(body))
 
 
-def edition_links(lang: str, pagename: str) -> list[tuple[str, str, str]]:
-    """(code, name, relative URL) of ``pagename`` in every edition, as seen from that page in ``lang``."""
+SITE_URL = "dv_site_url"
+"""``html_context`` key of the book's address as configured (``html_baseurl``), before the edition's folder is added."""
+
+
+def site_url(base_url: str | None) -> str:
+    """The book's address ending in one slash, or '' when none is configured."""
+    base_url = (base_url or "").strip()
+    return base_url.rstrip("/") + "/" if base_url else ""
+
+
+def set_edition_base_url(app: Sphinx, config: Any) -> None:
+    """Read ``html_baseurl`` as the address of the whole book and give each edition its own.
+
+    Both editions are built from the same ``html_baseurl`` (the address of the English edition, in
+    which ``nl/`` lives). Sphinx makes each page's ``<link rel="canonical">`` from it, so the Dutch
+    edition's base URL gets its folder: its pages are their own canonical pages.
+    """
     from dvregions.i18n import EDITIONS
 
+    site = site_url(config.html_baseurl)
+    config.html_context[SITE_URL] = site
+    folder = EDITIONS.get(config.language or "en", ("", ""))[1]
+    if site:
+        config.html_baseurl = site + folder
+
+
+def edition_links(lang: str, pagename: str, site: str = "") -> list[tuple[str, str, str]]:
+    """(code, name, URL) of ``pagename`` in every edition.
+
+    URLs are relative to that page in ``lang``, or absolute under ``site`` (the book's address, see
+    :func:`site_url`) when it is given.
+    """
+    from dvregions.i18n import EDITIONS
+
+    page = quote(pagename) + ".html"
+    if site:
+        return [(code, name, f"{site}{folder}{page}") for code, (name, folder) in EDITIONS.items()]
     up = "../" * pagename.count("/")
     to_site_root = up + "../" * EDITIONS[lang][1].count("/")
-    return [(code, name, f"{to_site_root}{folder}{pagename}.html") for code, (name, folder) in EDITIONS.items()]
+    return [(code, name, f"{to_site_root}{folder}{page}") for code, (name, folder) in EDITIONS.items()]
+
+
+def alternate_links(lang: str, pagename: str, site: str = "") -> list[tuple[str, str]]:
+    """(hreflang, URL) of the ``<link rel="alternate">`` tags: the page in every edition.
+
+    With the book's address the URLs are absolute, as search engines want them, and ``x-default``
+    names the source-language page for readers of any other language.
+    """
+    from dvregions.i18n import SOURCE_LANGUAGE
+
+    links = [(code, url) for code, _, url in edition_links(lang, pagename, site)]
+    if site:
+        links.append(("x-default", dict(links)[SOURCE_LANGUAGE]))
+    return links
 
 
 HELP_LANGUAGE = "nl"
@@ -186,9 +261,84 @@ def add_edition_links(app: Sphinx, pagename: str, templatename: str, context: di
     from dvregions.i18n import EDITIONS, _
 
     lang = app.config.language or "en"
-    context["dv_editions"] = edition_links(lang, pagename) if lang in EDITIONS else []
+    known = lang in EDITIONS
+    site = app.config.html_context.get(SITE_URL, "")
+    context["dv_editions"] = edition_links(lang, pagename) if known else []
+    context["dv_alternates"] = alternate_links(lang, pagename, site) if known else []
     context["dv_say"] = _
     context["dv_help_languages"] = list(dict.fromkeys([HELP_LANGUAGE, lang]))
+
+
+DESCRIPTION_LIMIT = 160
+"""Most characters of a page description: what search engines show of one before they cut it themselves."""
+_PUNCTUATION_AFTER_GAP = re.compile(r"\s+(?=[.,;:!?)\]])")
+_EMPTY_BRACKETS = re.compile(r"\s*(?:\(\s*\)|\[\s*\])")
+_CUT_END = " ,.;:!?-\u2013\u2014([{'\"\u2018\u201c"
+
+
+def shorten(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """``text`` on one line, cut at a word boundary with an ellipsis when it is longer than ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit]  # the last character's place goes to the ellipsis
+    space = head.rfind(" ")
+    kept = head[:space] if space > limit // 2 else head[: limit - 1]
+    return kept.rstrip(_CUT_END) + "\u2026"
+
+
+def _is_reference_mark(node: nodes.Node) -> bool:
+    """Citations and footnote marks: they point elsewhere and read badly out of their page."""
+    if isinstance(node, (nodes.footnote_reference, nodes.citation_reference)):
+        return True
+    if isinstance(node, addnodes.pending_xref) and node.get("refdomain") == "cite":
+        return True  # sphinxcontrib-bibtex's citation before it is resolved
+    return isinstance(node, nodes.Element) and "bibtex-citation" in node.get("classes", ())
+
+
+def paragraph_text(paragraph: nodes.paragraph) -> str:
+    """The words of a paragraph as a reader sees them, without its citations; whitespace folded."""
+    copy = paragraph.deepcopy()
+    for node in list(copy.findall(_is_reference_mark)):
+        node.parent.remove(node)
+    for raw in list(copy.findall(nodes.raw)):
+        words = html.unescape(re.sub(r"<[^>]*>", "", raw.astext())) if raw.get("format") == "html" else ""
+        raw.replace_self(nodes.Text(words))
+    text = " ".join(copy.astext().split())
+    return _PUNCTUATION_AFTER_GAP.sub("", _EMPTY_BRACKETS.sub("", text))
+
+
+def first_paragraph(doctree: nodes.Node | None) -> str:
+    """The text of the page's first paragraph of body text (not in a note, table, figure or output), or ''."""
+    if doctree is None:
+        return ""
+    for paragraph in doctree.findall(nodes.paragraph):
+        if isinstance(paragraph.parent, (nodes.section, nodes.document)):
+            text = paragraph_text(paragraph)
+            if text:
+                return text
+    return ""
+
+
+def description_tag(text: str) -> str:
+    """The ``<meta name="description">`` tag for ``text``, cut to :data:`DESCRIPTION_LIMIT` and escaped."""
+    return f'<meta name="description" content="{html.escape(shorten(text), quote=True)}" />'
+
+
+def add_description(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Describe the page by its first paragraph; a page without one (index, search) by the home page's.
+
+    Nothing is added when the page's own metadata already gives a description.
+    """
+    metatags = context.get("metatags") or ""
+    if 'name="description"' in metatags:
+        return
+    text = first_paragraph(doctree)
+    if not text and pagename != app.config.root_doc:
+        text = first_paragraph(app.env.get_doctree(app.config.root_doc))
+    text = text or str(context.get("docstitle") or context.get("title") or "")
+    if text:
+        context["metatags"] = f"{metatags}\n    {description_tag(text)}" if metatags else description_tag(text)
 
 
 def dutch_search_language() -> type:
@@ -237,75 +387,7 @@ def write_root_redirect(app: Sphinx, exception: Exception | None) -> None:
 
 
 ICONS_CSS = "dv-icons.css"
-ICONS = ("angle-left", "angle-right", "arrow-up", "bars", "circle-half-stroke", "download", "expand", "file",
-         "file-pdf", "list", "magnifying-glass", "moon", "outdent", "sun", "xmark")
-"""The solid icons the theme's templates and scripts use (``fa-solid fa-NAME`` or ``fas fa-NAME``)."""
-
-
-def fontawesome_js() -> Path:
-    """The theme's bundled Font Awesome script, whose icon paths ``dv-icons.css`` reuses."""
-    import pydata_sphinx_theme
-
-    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
-    return theme / "static" / "scripts" / "fontawesome.js"
-
-
-_ICON = re.compile(r'(?:"([a-z0-9-]+)"|([a-z][a-z0-9]*)):\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","([^"]+)"\]')
-
-
-def solid_icons(script: str, names: tuple[str, ...] = ICONS) -> dict[str, tuple[int, int, str]]:
-    """Width, height and SVG path of each named icon of Font Awesome's solid set in ``script``."""
-    start = script.find('d("fas",p)')
-    begin = script.rfind("var p={", 0, start)
-    if start < 0 or begin < 0:
-        return {}
-    icons = {}
-    for match in _ICON.finditer(script, begin, start):
-        name = match.group(1) or match.group(2)
-        if name in names:
-            icons[name] = (int(match.group(3)), int(match.group(4)), match.group(5))
-    return icons
-
-
-def icons_css(icons: dict[str, tuple[int, int, str]]) -> str:
-    """CSS that draws each icon as a mask in the text colour, on the ``<i>`` the theme writes."""
-    lines = [
-        "/* The theme's icons without fontawesome.js: Font Awesome Free solid icons (CC BY 4.0,",
-        " * https://fontawesome.com/license/free), drawn as CSS masks in the current text colour.",
-        " * Generated by dvbook.sphinx_page from the theme's own copy. */",
-        "/* Same specificity as the theme's Font Awesome rules, and later: the webfont is never needed. */",
-        ".fa-solid, .fas { font-family: inherit; }",
-        ".fa-solid::before, .fas::before {",
-        '  content: "";',
-        "  display: inline-block;",
-        "  width: var(--dv-icon-width, 1em);",
-        "  height: 1em;",
-        "  vertical-align: -0.125em;",
-        "  background-color: currentColor;",
-        "  -webkit-mask: var(--dv-icon) center / contain no-repeat;",
-        "  mask: var(--dv-icon) center / contain no-repeat;",
-        "}",
-    ]
-    for name, (width, height, path) in sorted(icons.items()):
-        svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"><path d="{path}"/></svg>'
-        url = "data:image/svg+xml," + quote(svg, safe=" /:=,.-")
-        lines.append(f'.fa-{name} {{ --dv-icon: url({json.dumps(url)}); --dv-icon-width: {width / height:.4g}em; }}')
-    return "\n".join(lines) + "\n"
-
-
-def write_icons_css(app: Sphinx, exception: Exception | None) -> None:
-    """Write ``_static/dv-icons.css``; warn about any icon the theme's Font Awesome no longer has."""
-    if exception is not None or app.builder.format != "html":
-        return
-    icons = solid_icons(fontawesome_js().read_text(encoding="utf-8"))
-    missing = sorted(set(ICONS) - set(icons))
-    if missing:
-        logger.warning("icons not found in the theme's fontawesome.js: %s", ", ".join(missing),
-                       type="dvregions", subtype="icons")
-    target = Path(app.outdir) / "_static" / ICONS_CSS
-    text = icons_css(icons)
-    if not target.is_file() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
+"""The icon stylesheet in ``book/_static``, written by hand with ``python -m dvbook.icons``."""
 
 
 THEME_CSS = Path("_static") / "styles" / "pydata-sphinx-theme.css"
@@ -317,8 +399,8 @@ def trim_theme_css(app: Sphinx, exception: Exception | None) -> None:
     """Drop Font Awesome's glyph rules and webfonts from the theme's CSS (a third of it; 20 KiB gzipped).
 
     The stylesheet blocks the first paint, so on a slow phone every byte of it delays the help
-    banner; dv-icons.css draws the icons the book uses. (Icons outside ``ICONS``, e.g. brand icons
-    in ``icon_links``, would need adding there.)
+    banner; dv-icons.css draws the icons the book uses. (Icons outside ``dvbook.icons.ICONS``, e.g.
+    brand icons in ``icon_links``, would need adding there.)
     """
     if exception is not None or app.builder.format != "html":
         return
@@ -340,10 +422,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", clean_page_assets, priority=LATE)
     app.connect("html-page-context", mark_language, priority=LATE)
     app.connect("html-page-context", add_edition_links)
+    app.connect("html-page-context", add_description)
     app.add_search_language(dutch_search_language())
     app.connect("config-inited", set_default_mode)
+    app.connect("config-inited", set_edition_base_url)
     # Before sphinx-external-toc's handler (default priority 500), which writes only a missing file.
     app.connect("build-finished", write_root_redirect, priority=400)
-    app.connect("build-finished", write_icons_css)
     app.connect("build-finished", trim_theme_css)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

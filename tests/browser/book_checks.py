@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
+from bs4 import BeautifulSoup
 
 from dvbook.localweb import is_local, offline_context
 from dvregions.i18n import EDITIONS
@@ -437,6 +438,44 @@ def check_page(
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot), full_page=True)
     return problems
+
+
+BLOCK_ELEMENTS = frozenset({
+    "address", "article", "aside", "blockquote", "details", "dialog", "div", "dl", "fieldset", "figcaption",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main",
+    "nav", "ol", "p", "pre", "section", "table", "ul",
+})
+"""Elements that are not phrasing content (a ``<summary>`` may hold phrasing content only)."""
+
+
+def parse_html(text: str) -> BeautifulSoup:
+    """A built page, parsed with Python's own HTML parser (no browser needed)."""
+    return BeautifulSoup(text, "html.parser")
+
+
+def check_summaries(soup: BeautifulSoup) -> list[str]:
+    """No block element inside a ``<summary>`` (the Nu HTML Checker's "p not allowed as child of summary")."""
+    problems = []
+    for summary in soup.find_all("summary"):
+        blocks = [element.name for element in summary.find_all(True) if element.name in BLOCK_ELEMENTS]
+        if blocks:
+            label = " ".join(summary.get_text(" ", strip=True).split())[:60]
+            problems.append(f"<summary> {label!r} holds block elements: {', '.join(blocks)}")
+    return problems
+
+
+def check_description(soup: BeautifulSoup) -> list[str]:
+    """Exactly one ``<meta name="description">``, not empty (what search engines and link previews show)."""
+    metas = soup.find_all("meta", attrs={"name": "description"})
+    if len(metas) != 1:
+        return [f"{len(metas)} meta descriptions, not one"]
+    return [] if (metas[0].get("content") or "").strip() else ["the meta description is empty"]
+
+
+def check_markup(text: str) -> list[str]:
+    """Problems in a built page's HTML itself, found without a browser."""
+    soup = parse_html(text)
+    return check_summaries(soup) + check_description(soup)
 
 
 def screenshot_name(page_path: str, mode: str) -> str:

@@ -4,7 +4,8 @@ Both editions are checked: the Dutch one lives in ``nl/`` under the English one.
 to another host, a chart that does not draw, a chart wider than its column or a page that scrolls sideways,
 a console or page error, a serious or critical WCAG 2.1 A/AA axe violation (every rule on the first visit;
 the colour rules in dark mode; every other rule on a phone), a wrong ``lang``, a cookie; on the first visit
-also a help banner that is missing, misplaced or not the first Tab stop.
+also a help banner that is missing, misplaced or not the first Tab stop. Each page's HTML is also read as it is
+served: a block element inside a ``<summary>`` fails it, and so does a meta description missing, empty or twice.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from book_checks import (
     PHONE_HEIGHT,
     PHONE_WIDTHS,
     book_html_dir,
+    check_markup,
     check_page,
     discover_pages,
     is_local,
@@ -73,6 +75,31 @@ def test_phone(browser, book_url: str, screenshot_dir: Path | None, page_path: s
         page = new_recorded_page(context, log)
         problems = check_page(page, book_url + page_path, log, shot, axe_skip=COLOUR_RULES)
     assert not problems, f"{page_path} (phone, {width} px):\n  " + "\n  ".join(problems)
+
+
+def test_markup(book_dir: Path, page_path: str) -> None:
+    """The page's HTML: only phrasing content in a ``<summary>``, and one meta description, not empty."""
+    problems = check_markup((book_dir / page_path).read_text(encoding="utf-8"))
+    assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
+
+
+DESCRIBED = '<html><head><meta name="description" content="A page."/></head><body>{}</body></html>'
+
+
+def test_markup_check_finds_a_paragraph_in_a_summary() -> None:
+    """What myst-nb writes for a folded code cell is caught."""
+    folded = ('<details class="admonition hide above-input"><summary>'
+              '<p class="collapsed admonition-title">Show code cell source</p></summary><pre>x</pre></details>')
+    assert check_markup(DESCRIBED.format(folded)) == ["<summary> 'Show code cell source' holds block elements: p"]
+    assert check_markup(DESCRIBED.format(folded.replace("<p ", "<span ").replace("</p>", "</span>"))) == []
+
+
+def test_markup_check_wants_one_description() -> None:
+    """A page without a description, with an empty one or with two is caught."""
+    assert check_markup("<html><head></head></html>") == ["0 meta descriptions, not one"]
+    assert check_markup(DESCRIBED.replace("A page.", " ")) == ["the meta description is empty"]
+    assert check_markup(DESCRIBED.replace("<head>", '<head><meta name="description" content="B"/>')) == [
+        "2 meta descriptions, not one"]
 
 
 def test_first_visit_to_the_root(browser, book_dir: Path, book_url: str) -> None:
