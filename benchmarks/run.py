@@ -1,9 +1,9 @@
 """``make bench``: the three speed ratios of the book, measured side by side in one run.
 
-    python benchmarks/run.py                 # tests + chapters: under 5 minutes on 2 cores
+    python benchmarks/run.py                 # chapters + phone: under 5 minutes on 2 cores
     python benchmarks/run.py --national      # also load + charts on synthetic national data (1x, 10x, 100x)
-    python benchmarks/run.py --only tests    # one part: tests, chapters, phone
-    python benchmarks/run.py --only phone    # first visit on a slow phone: this tree vs main (about 3 minutes)
+    python benchmarks/run.py --only tests    # one part: tests (the whole make test, 8-10 minutes), chapters, phone
+    python benchmarks/run.py --only phone --phone-baseline main   # the slow phone, also for another revision
 
 Everything runs on temporary copies of the repository (the repository is never written).
 See benchmarks/README.md for what each ratio compares and its goal.
@@ -221,23 +221,40 @@ def measure_phone_visit(browser, base_url: str) -> list[dict]:
 
 
 def build_book(copy: Path, cache: Path) -> Path:
-    """Build the book of a copy (its notebooks are stored with outputs, so nothing is executed)."""
-    done = subprocess.run([PY, "-m", "dvbook", "build", str(copy), "-q"], cwd=copy, env=env_for(copy, cache),
+    """Build the book of a copy (its notebooks are stored with outputs, so nothing is executed).
+
+    A revision from before the book machinery had its own package built with ``python -m dvregions``.
+    """
+    tool = "dvbook" if (copy / "dvbook").is_dir() else "dvregions"
+    done = subprocess.run([PY, "-m", tool, "build", str(copy), "-q"], cwd=copy, env=env_for(copy, cache),
                           capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"building the book in {copy} failed:\n{(done.stdout + done.stderr)[-2000:]}")
     return copy / "_build" / "html"
 
 
-def bench_phone(work: Path, rev: str) -> list[tuple]:
-    """First visit to a chart chapter, then a second chapter, at 360 px on emulated Fast 3G with gzip: rev vs this tree."""
+PHONE_VISITS = 3
+"""First visits measured per book; the table gives the median of each time."""
+
+
+def bench_phone(work: Path, rev: str | None) -> list[tuple]:
+    """First visit to a chart chapter, then a second chapter, at 360 px on emulated Fast 3G with gzip.
+
+    This tree, and ``rev`` beside it when given. Each book is built in English only (its copy has no
+    catalogs), since the pages measured are English and the Dutch chapters would take minutes to run.
+    """
+    import statistics
+
     from playwright.sync_api import sync_playwright
 
     from dvbook.localweb import CHROMIUM_ARGS, chromium_path, serve_directory
 
+    copies = {"after (this tree)": fresh_copy(ROOT, work / "phone-ours")}
+    if rev:
+        copies[f"before ({rev})"] = baseline_copy(work / "phone-base", rev)
     books = {}
-    for name, copy in ((f"before ({rev})", baseline_copy(work / "phone-base", rev)),
-                       ("after (this tree)", fresh_copy(ROOT, work / "phone-ours"))):
+    for name, copy in copies.items():
+        shutil.rmtree(copy / "locales", ignore_errors=True)
         books[name] = build_book(copy, work / "cache-phone")
         log(f"built the book of {name}")
     measured = {}
@@ -246,14 +263,18 @@ def bench_phone(work: Path, rev: str) -> list[tuple]:
         try:
             for name, html in books.items():
                 with serve_directory(html, compress=True) as url:
-                    measured[name] = measure_phone_visit(browser, url)
+                    runs = [measure_phone_visit(browser, url) for _ in range(PHONE_VISITS)]
+                measured[name] = [{key: statistics.median(run[page][key] for run in runs if key in run[page])
+                                   if isinstance(value, int | float) else value for key, value in visits.items()}
+                                  for page, visits in enumerate(runs[0])]
         finally:
             browser.close()
 
     def ms(value: float | None) -> str:
         return f"{value / 1000:.2f} s" if value else "never"
 
-    print("\nA slow phone: 360x740, Fast 3G (150 ms, 1.6 Mbit/s), gzip; times from navigation start")
+    print(f"\nA slow phone: 360x740, Fast 3G (150 ms, 1.6 Mbit/s), gzip; times from navigation start, "
+          f"median of {PHONE_VISITS} first visits")
     print(f"{'book':<20} {'page':<34} {'banner':>8} {'1st chart':>9} {'every':>8} {'all live':>9} "
           f"{'wire':>10} {'requests':>8}")
     for name, visits in measured.items():
@@ -276,10 +297,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=["tests", "chapters", "phone"], help="run only these parts")
     parser.add_argument("--national", action="store_true", help="also the national-scale run (several minutes)")
     parser.add_argument("--baseline", default=BASELINE, help=f"revision chapters are compared with (default {BASELINE})")
-    parser.add_argument("--phone-baseline", default="main", help="revision the phone page load is compared with")
+    parser.add_argument("--phone-baseline", default=None, help="also measure the phone page load of this revision")
     parser.add_argument("--keep", action="store_true", help="keep the temporary copies")
     args = parser.parse_args(argv)
-    parts = args.only or ["tests", "chapters"]
+    parts = args.only or ["chapters", "phone"]
     work = Path(tempfile.mkdtemp(prefix="dvregions-bench-"))
     log(f"working in {work}; {os.cpu_count()} cores; parts: {', '.join(parts)}{' + national' if args.national else ''}")
     started = time.perf_counter()
