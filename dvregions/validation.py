@@ -35,9 +35,6 @@ FIRST_YEAR = 2009
 SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 
 
-# --------------------------------------------------------------------------- error types
-
-
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the data: ``row`` counts data rows from 1, ``None`` for the whole file or header."""
@@ -61,13 +58,9 @@ class DataValidationError(ValueError):
     def __init__(self, data_dir: Path, problems: list[Problem]):
         self.data_dir = data_dir
         self.problems = problems
-        lines = [f"{len(problems)} problem(s) in {data_dir}:"] + [f"  - {p}" for p in problems[:MAX_SHOWN]]
-        if len(problems) > MAX_SHOWN:
-            lines.append(f"  ... and {len(problems) - MAX_SHOWN} more")
-        super().__init__("\n".join(lines))
-
-
-# --------------------------------------------------------------------------- file layer
+        more = [f"  ... and {len(problems) - MAX_SHOWN} more"] if len(problems) > MAX_SHOWN else []
+        shown = [f"  - {p}" for p in problems[:MAX_SHOWN]]
+        super().__init__("\n".join([f"{len(problems)} problem(s) in {data_dir}:", *shown, *more]))
 
 
 def read_descriptor(folder: Path, required: Iterable[str]) -> dict:
@@ -142,9 +135,6 @@ def _check_header(file: str, header_line: str, columns: list[str]) -> list[Probl
             + [Problem(file, f"unexpected column {label!r}; expected only {expected}") for label in unknown])
 
 
-# --------------------------------------------------------------------------- schema layer
-
-
 def check_schema(folder: Path, names: list[str]) -> list[Problem]:
     """Type, constraint and key problems found by frictionless, one message per cause; a pass is remembered."""
     marker = schema_pass_marker(folder, names)
@@ -171,8 +161,8 @@ def check_schema(folder: Path, names: list[str]) -> list[Problem]:
 def schema_pass_marker(folder: Path, names: list[str]) -> Path | None:
     """Where a schema pass is recorded (so the kernels of a build check unchanged data once); None if not keyable.
 
-    The key hashes all the answer depends on: the descriptor and its files, the tables, this code, frictionless
-    and Python. Only passes are recorded: a folder with problems is checked, and its problems reported, every time.
+    The key hashes all the answer depends on (descriptor, files, tables, this code, frictionless, Python); only
+    passes are recorded, so a folder with problems is checked, and its problems reported, every time.
     """
     from importlib import metadata
 
@@ -238,15 +228,11 @@ COLUMN_CAUSES: dict[str, tuple[set[str], Callable[[str], bool], str]] = {
 
 def _column_cause(schema, error) -> tuple[str, str, str] | None:
     """``(column, kind, cell)`` when the error comes from a column-wide spreadsheet mistake, else None."""
-    if error.type == "foreign-key" and len(error.field_names) == 1:
-        column, cell = error.field_names[0], error.field_cells[0]
-    elif error.type in ("type-error", "constraint-error"):
-        column, cell = error.field_name, error.cell
-    else:
+    one_key = error.type == "foreign-key" and len(error.field_names) == 1
+    if not one_key and error.type not in ("type-error", "constraint-error"):
         return None
-    if not isinstance(cell, str) or not schema.has_field(column):
-        return None
-    field_type = schema.get_field(column).type
+    column, cell = (error.field_names[0], error.field_cells[0]) if one_key else (error.field_name, error.cell)
+    field_type = schema.get_field(column).type if isinstance(cell, str) and schema.has_field(column) else None
     return next(((column, kind, cell) for kind, (types, test, _) in COLUMN_CAUSES.items()
                  if field_type in types and test(cell)), None)
 
@@ -286,11 +272,10 @@ def _duplicate_problem(file: str, schema, rows: list[list[str]], line: int) -> P
     key = ", ".join(schema.primary_key)
     positions = [schema.field_names.index(name) for name in schema.primary_key]
     keys = [[cells[p] if p < len(cells) else "" for p in positions] for cells in rows[:line]]
-    current = rows[line - 1]
     earlier = next((i for i in range(1, line - 1) if keys[i] == keys[line - 1]), None)
     if earlier is None:  # frictionless compares typed keys: '12' and '012' are the same year
         return Problem(file, f"duplicate row: same {key} as an earlier row; keep one", line - 1, key)
-    same = "the same row as" if rows[earlier] == current else f"same {key} as"
+    same = "the same row as" if rows[earlier] == rows[line - 1] else f"same {key} as"
     return Problem(file, f"duplicate row: {same} row {earlier}; keep one", line - 1, key)
 
 
@@ -308,8 +293,6 @@ def _constraint_message(field, cell: object) -> str:
                "maxLength": "is longer than", "enum": "is not one of the allowed values:"}
     return f"{cell!r} {phrases[broken]} {limit}" if broken in phrases else f"{cell!r} breaks the rule {broken}: {limit}"
 
-
-# --------------------------------------------------------------------------- logic layer
 
 Tables = dict[str, pd.DataFrame]
 
@@ -419,8 +402,7 @@ def check_population_parts(tables: Tables) -> list[Problem]:
     populations, areas = tables["populations"].reset_index(), tables["areas"]
     parts = populations.assign(whole=populations["area"].map(dict(zip(areas["area"], areas["part_of"]))))
     sums = parts.dropna(subset=["whole"]).groupby(["whole", "reference_date"])["population"].sum().rename("parts")
-    merged = populations.merge(sums.reset_index(), left_on=["area", "reference_date"],
-                               right_on=["whole", "reference_date"])
+    merged = populations.merge(sums, left_on=["area", "reference_date"], right_index=True)
     bad = merged[merged["parts"] > merged["population"]].sort_values("index")
     return _located("populations", "population", (
         (r.index, f"the parts of {r.area!r} add up to {r.parts} inhabitants on {r.reference_date}, more than its "
