@@ -15,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate the data folder; print one OK line or every problem, and return 0 or 1."""
-    from dvregions import data
+    from dvregions import data  # on demand: the command line's help needs no pandas
 
     try:
         dataset = data.load(args.data_dir)
@@ -23,8 +23,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"INVALID: {error}", file=sys.stderr)
         return 1
     orders = dataset.orders
-    years = f"{orders['year'].min()}-{orders['year'].max()}"
-    print(f"OK: {dataset.data_dir} is valid: {len(orders)} restraining-order figures for "
-          f"{orders['area'].nunique()} areas in {dataset.regions.shape[0]} regions ({years}), "
+    print(f"OK: {dataset.data_dir} is valid: {len(orders)} restraining-order figures for {orders['area'].nunique()} "
+          f"areas in {dataset.regions.shape[0]} regions ({orders['year'].min()}-{orders['year'].max()}), "
           f"{len(dataset.initiatives)} initiatives coded with {len(dataset.themes)} themes.")
     return 0
