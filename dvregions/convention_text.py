@@ -83,7 +83,7 @@ def gender_links(links: pd.DataFrame, dataset: data.Dataset, article: int = 6) -
     rows = links[links["article"] == article]
     if rows.empty:
         return _("no initiative is read as bearing on Article {article}").format(article=article)
-    kinds = convention.strength_names()
+    kinds = convention.link_names()
     items = [_("{initiative} ({region}, {kind})").format(initiative=r.initiative_id, region=names[r.region_id],
                                                          kind=kinds[r.strength])
              for r in rows.itertuples()]
@@ -106,7 +106,7 @@ def links_table(dataset: data.Dataset) -> HTML:
     links = convention.initiative_articles(dataset)
     labels = convention.articles(dataset).set_index("article")["label"]
     table = links.assign(label=links["article"].map(labels),
-                         strength=links["strength"].map(convention.strength_names()))
+                         strength=links["strength"].map(convention.link_names()))
     return chapter.data_table(
         table[["initiative_id", "label", "strength", "rationale", "source_paragraph"]],
         _("Each initiative and the articles it bears on, with the reason for each link"),
