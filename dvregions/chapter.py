@@ -65,18 +65,9 @@ def glue_text(name: str, text: str) -> None:
 
 
 def change_values(change: pd.Series) -> dict[str, str]:
-    """The figures of one change, written for a sentence in the current language.
+    """The figures of one row of :func:`dvregions.analysis.year_changes`, for ``template.format(**values)``.
 
-    Parameters
-    ----------
-    change : Series
-        One row of :func:`dvregions.analysis.year_changes`.
-
-    Returns
-    -------
-    dict
-        ``earlier`` and ``later`` (counts), ``earlier_year`` and ``later_year``, and ``p`` and
-        ``p_holm`` (three decimals), to fill a translated template with ``.format(**values)``.
+    ``earlier``, ``later``, ``earlier_year``, ``later_year``, ``p`` and ``p_holm``, in the current language.
     """
     return {
         "earlier": i18n.number(int(change["earlier"])),
@@ -89,13 +80,7 @@ def change_values(change: pd.Series) -> dict[str, str]:
 
 
 def change_labels(counts: str) -> dict[str, str]:
-    """Headers of a table of :func:`dvregions.analysis.year_changes`, in the current language.
-
-    Parameters
-    ----------
-    counts : str
-        What the two counts are, already in the current language (e.g. ``_("Orders")``).
-    """
+    """Headers of a table of :func:`dvregions.analysis.year_changes`; ``counts`` names the counts (``_("Orders")``)."""
     return {"area": _("Area"), "level_label": _("Level"), "earlier_year": _("Earlier year"),
             "earlier": _("{counts}, earlier year").format(counts=counts), "later_year": _("Later year"),
             "later": _("{counts}, later year").format(counts=counts), "change": _("Change"), "ratio": _("Ratio"),
@@ -130,26 +115,10 @@ def coverage_description(coverage: pd.DataFrame) -> str:
 
 def data_table(frame: pd.DataFrame, caption: str, *, collapsed: bool = True,
                labels: dict[str, str] | None = None) -> HTML:
-    """An accessible HTML table with a caption, optionally folded away under a summary line.
+    """An accessible HTML table with a caption, for readers who cannot see the chart beside it.
 
-    Used next to each chart, for readers who cannot see the chart. The HTML is built
-    without random ids so stored outputs are reproducible.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        The rows to show; missing values read "not stated", yes/no columns "True"/"False"
-        (both in the current language), and decimals take the language's decimal mark.
-    caption : str
-        The table's caption, already in the current language.
-    collapsed : bool
-        Fold the table away under a "Data table: <caption>" summary line.
-    labels : dict, optional
-        Column name -> header shown, already in the current language.
-
-    Returns
-    -------
-    IPython.display.HTML
+    Missing values read "not stated"; ``collapsed`` folds it under a "Data table: <caption>" line; ``labels``
+    maps a column to its header. No random ids, so stored outputs are reproducible.
     """
     missing = _("not stated")
     shown = _readable_cells(frame.rename(columns=labels or {}))
@@ -164,7 +133,7 @@ def data_table(frame: pd.DataFrame, caption: str, *, collapsed: bool = True,
 
 
 def _readable_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Yes/no and decimal cells as this language writes them; English cells are left to pandas as before.
+    """Yes/no and decimal cells as this language writes them; English cells are left to pandas.
 
     pandas prints ``True`` and ``0.25`` whatever the language, and its ``decimal`` option does not
     reach cells of mixed columns, so outside English the cells become text here.
@@ -224,8 +193,7 @@ def initiatives_table(dataset: data.Dataset, region_id: str) -> pd.DataFrame:
               .groupby("initiative_id")["label"].agg(", ".join))
     table = dataset.initiatives[dataset.initiatives["region_id"] == region_id].copy()
     table["themes"] = table["initiative_id"].map(themes)
-    years = [_years(start, end) for start, end in zip(table["year_start"], table["year_end"])]
-    table["years"] = years
+    table["years"] = [_years(start, end) for start, end in zip(table["year_start"], table["year_end"])]
     return table[["initiative_id", "description", "name_nl", "years", "themes", "source_paragraph"]].rename(
         columns={"initiative_id": _("Id"), "description": _("What the annex reports"), "name_nl": _("Dutch name"),
                  "years": _("Years"), "themes": _("Themes"), "source_paragraph": _("Paragraph")})
@@ -240,25 +208,19 @@ def _years(start: object, end: object) -> str | None:
 def rare_themes(matrix: pd.DataFrame, region_id: str, max_others: int = 2) -> pd.DataFrame:
     """Themes a region reports that at most ``max_others`` other regions also report.
 
-    ``matrix`` is ``analysis.theme_matrix(...)``. Returns one row per theme, in theme order, with
-    ``theme_id``, ``label`` and ``others`` (the English names of the other regions that report it, sorted).
+    ``matrix`` is ``analysis.theme_matrix(...)``. One row per theme, in theme order: ``theme_id``, ``label``
+    and ``others`` (the sorted English names of the other regions that report it).
     """
+    others = matrix[matrix["region_id"] != region_id].groupby("theme_id")["name_en"].agg(lambda s: sorted(set(s)))
     own = matrix.loc[matrix["region_id"] == region_id, ["theme_id", "label"]].drop_duplicates()
-    rows = []
-    for theme_id, label in own.itertuples(index=False):
-        others = sorted(set(matrix.loc[(matrix["theme_id"] == theme_id) & (matrix["region_id"] != region_id),
-                                       "name_en"]))
-        if len(others) <= max_others:
-            rows.append({"theme_id": theme_id, "label": label, "others": others})
-    return pd.DataFrame(rows, columns=["theme_id", "label", "others"])
+    own = own.assign(others=[others.get(theme_id, []) for theme_id in own["theme_id"]])
+    return own[own["others"].map(len) <= max_others].reset_index(drop=True)
 
 
 def rare_themes_text(matrix: pd.DataFrame, region_id: str, max_others: int = 2) -> str:
-    """The rare themes as prose, to follow the region's name, in the current language.
+    """The rare themes as prose to follow the region's name: 'two themes that at most two other regions report: ...'.
 
-    For example: 'two themes that at most two other regions report: elder abuse (also
-    Rotterdam); complex divorces (no other region)'. Each count of themes and of regions has its
-    own whole sentence, as languages agree verbs with different words.
+    Each count of themes and of regions has its own whole sentence, as languages agree verbs with different words.
     """
     table = rare_themes(matrix, region_id, max_others)
     limit = i18n.number_word(max_others)
@@ -294,13 +256,12 @@ def comparable_areas(orders: pd.DataFrame, region_id: str) -> pd.DataFrame:
     imposed = orders[orders["measure"] == "orders_imposed"]
     rows = []
     for level in analysis.LEVELS:
-        own = sorted(set(imposed.loc[(imposed["region_id"] == region_id) & (imposed["area_level"] == level), "area"]))
-        if not own:
-            continue
-        others = sorted(set(imposed.loc[(imposed["region_id"] != region_id) & (imposed["area_level"] == level),
-                                        "area"]))
-        rows.append({"area_level": level, "level_label": analysis.level_labels()[level], "areas": own,
-                     "others": others})
+        at_level = imposed[imposed["area_level"] == level]
+        own = at_level["region_id"] == region_id
+        if own.any():
+            rows.append({"area_level": level, "level_label": analysis.level_labels()[level],
+                         "areas": sorted(set(at_level.loc[own, "area"])),
+                         "others": sorted(set(at_level.loc[~own, "area"]))})
     return pd.DataFrame(rows, columns=["area_level", "level_label", "areas", "others"])
 
 
