@@ -69,14 +69,9 @@ def change_values(change: pd.Series) -> dict[str, str]:
 
     ``earlier``, ``later``, ``earlier_year``, ``later_year``, ``p`` and ``p_holm``, in the current language.
     """
-    return {
-        "earlier": i18n.number(int(change["earlier"])),
-        "later": i18n.number(int(change["later"])),
-        "earlier_year": str(int(change["earlier_year"])),
-        "later_year": str(int(change["later_year"])),
-        "p": i18n.p_value(float(change["p_value"])),
-        "p_holm": i18n.p_value(float(change["p_holm"])),
-    }
+    return {**{key: i18n.number(int(change[key])) for key in ("earlier", "later")},
+            **{key: str(int(change[key])) for key in ("earlier_year", "later_year")},
+            "p": i18n.p_value(float(change["p_value"])), "p_holm": i18n.p_value(float(change["p_holm"]))}
 
 
 def change_labels(counts: str) -> dict[str, str]:
@@ -145,25 +140,16 @@ def _readable_cells(frame: pd.DataFrame) -> pd.DataFrame:
         values = shown[column]
         if pd.api.types.is_bool_dtype(values):
             shown[column] = values.map({True: _("True"), False: _("False")}).astype(object)
-        elif pd.api.types.is_float_dtype(values):
-            shown[column] = values.astype(object).map(_decimal_comma)
+        elif pd.api.types.is_float_dtype(values):  # as pandas writes the float, with a decimal comma
+            shown[column] = values.astype(object).map(lambda v: str(v).replace(".", ",").replace("-", i18n.MINUS)
+                                                      if isinstance(v, float) and not pd.isna(v) else v)
         elif pd.api.types.is_integer_dtype(values) and (values < 0).any():
             shown[column] = values.map(lambda v: i18n.number(int(v)) if pd.notna(v) else v).astype(object)
     return shown
 
 
-def _decimal_comma(value: object) -> object:
-    """A float written as pandas writes it, with a decimal comma; missing values stay missing."""
-    if not isinstance(value, float) or pd.isna(value):
-        return value
-    return str(value).replace(".", ",").replace("-", i18n.MINUS)
-
-
 def key_figures(orders: pd.DataFrame) -> pd.DataFrame:
-    """A region's figures as a key-figures table: one row per area and year, one column per measure.
-
-    Headers and levels are in the current language.
-    """
+    """A region's figures as a table: one row per area and year, one column per measure, in the current language."""
     table = analysis.wide(orders).drop(columns=["region_id"])
     table["area_level"] = table["area_level"].map(analysis.level_labels())
     return table.rename(columns={"area": _("Area"), "area_level": _("Level"), "year": _("Year"),
@@ -173,8 +159,7 @@ def key_figures(orders: pd.DataFrame) -> pd.DataFrame:
 def rates_table(rates: pd.DataFrame) -> pd.DataFrame:
     """Orders imposed per 10,000 inhabitants (:func:`dvregions.analysis.population_rates`) as a table to read.
 
-    Each row names the population and the date it was counted on, and whether it is a sum of
-    member municipalities, so a reader sees what every rate rests on.
+    Each row names its population, when it was counted and whether it sums municipalities: what the rate rests on.
     """
     table = rates.assign(reference_date=rates["reference_date"].map(i18n.day),
                          derived=rates["derived"].map({True: _("sum of its municipalities"), False: _("as published")}))
@@ -266,10 +251,7 @@ def comparable_areas(orders: pd.DataFrame, region_id: str) -> pd.DataFrame:
 
 
 def comparable_areas_text(orders: pd.DataFrame, region_id: str) -> str:
-    """The comparison as prose, one clause per level, in the current language.
-
-    For example: 'the provincial figure for Zeeland can be set only beside Friesland'.
-    """
+    """The comparison as prose, one clause per level: 'the provincial figure for Zeeland can be set only beside ...'."""
     return "; ".join(_comparable_clause(row.area_level, row.areas, row.others)
                      for row in comparable_areas(orders, region_id).itertuples())
 
@@ -284,14 +266,9 @@ def _comparable_clause(level: str, areas: list[str], others: list[str]) -> str:
         clause = (_("the {level} figures for {areas} have no counterpart at the same level in any other region")
                   if several else
                   _("the {level} figure for {areas} has no counterpart at the same level in any other region"))
-    return clause.format(level=_level_adjective(level), areas=i18n.join(areas), others=i18n.join(others))
-
-
-def _level_adjective(level: str) -> str:
-    """The adjective for figures of a level of area ('municipal'), in the current language."""
     adjectives = {"municipality": _("municipal"), "municipality_group": _("joint"),
                   "centrumgemeente_region": _("regional"), "province": _("provincial")}
-    return adjectives[level]
+    return clause.format(level=adjectives[level], areas=i18n.join(areas), others=i18n.join(others))
 
 
 def _plain(name: str) -> str:

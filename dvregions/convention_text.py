@@ -24,15 +24,25 @@ def glue_chapter(dataset: data.Dataset) -> None:
     summary = convention.article_summary(dataset)
     links = convention.initiative_articles(dataset)
     without = dataset.initiatives_without_article
-    chapter.glue_number("conv_n_listed", len(dataset.convention_articles))
-    chapter.glue_number("conv_n_articles", len(summary))
-    chapter.glue_number("conv_n_reached", int((summary["initiatives"] > 0).sum()))
-    chapter.glue_number("conv_n_silent", int((summary["initiatives"] == 0).sum()))
-    chapter.glue_number("conv_n_initiatives", len(dataset.initiatives))
-    chapter.glue_number("conv_n_initiative_links", len(links))
-    chapter.glue_number("conv_n_linked", links["initiative_id"].nunique())
-    chapter.glue_number("conv_n_primary_links", int((links["strength"] == "primary").sum()))
-    chapter.glue_number("conv_n_unlinked", len(without))
+    orders = dataset.orders
+    with_violations = set(orders.loc[orders["measure"] == "violations", "region_id"])
+    counts = {"conv_n_listed": len(dataset.convention_articles), "conv_n_articles": len(summary),
+              "conv_n_reached": int((summary["initiatives"] > 0).sum()),
+              "conv_n_silent": int((summary["initiatives"] == 0).sum()),
+              "conv_n_initiatives": len(dataset.initiatives), "conv_n_initiative_links": len(links),
+              "conv_n_linked": links["initiative_id"].nunique(),
+              "conv_n_primary_links": int((links["strength"] == "primary").sum()), "conv_n_unlinked": len(without),
+              # which regions give orders and violations, and how many breakdowns by sex the figures have
+              "conv_n_regions_orders": orders.loc[orders["measure"] == "orders_imposed", "region_id"].nunique(),
+              "conv_n_regions_violations": len(with_violations),
+              "conv_n_order_figures": int((orders["measure"] == "orders_imposed").sum()),
+              "conv_n_violation_figures": int((orders["measure"] == "violations").sum()),
+              "conv_n_sex_breakdowns": len([c for c in orders.columns if c in ("sex", "gender")])}
+    for name, value in counts.items():
+        chapter.glue_number(name, value)
+    regions = dataset.regions
+    chapter.glue_text("conv_regions_no_violations", i18n.join(
+        regions.loc[~regions["region_id"].isin(with_violations), "name_en"].tolist()))
     chapter.glue_text("conv_unlinked", "; ".join(
         _("{initiative}: {reason}").format(initiative=i, reason=r.rstrip("."))
         for i, r in zip(without["initiative_id"], without["reason"])) or _("none"))
@@ -44,7 +54,6 @@ def glue_chapter(dataset: data.Dataset) -> None:
         chapter.glue_text(f"conv_silent_{group}", "; ".join(silent["label"]) or _("none of the articles listed here"))
     everywhere = summary[summary["regions"] == len(dataset.regions)]
     chapter.glue_text("conv_everywhere", "; ".join(everywhere["label"]) or _("none"))
-    _glue_orders(dataset)
     chapter.glue_text("conv_gender_links", gender_links(links, dataset))
 
 
@@ -62,31 +71,15 @@ def _reached_phrase(rows: pd.DataFrame) -> str:
                      .format(article=r.label, regions=i18n.number(r.regions)) for r in rows.itertuples())
 
 
-def _glue_orders(dataset: data.Dataset) -> None:
-    """Which regions give orders and violations, and how many breakdowns by sex the figures have."""
-    orders = dataset.orders
-    names = dict(zip(dataset.regions["region_id"], dataset.regions["name_en"]))
-    with_violations = set(orders.loc[orders["measure"] == "violations", "region_id"])
-    chapter.glue_number("conv_n_regions_orders", orders.loc[orders["measure"] == "orders_imposed", "region_id"]
-                        .nunique())
-    chapter.glue_number("conv_n_regions_violations", len(with_violations))
-    chapter.glue_text("conv_regions_no_violations", i18n.join(
-        [names[r] for r in dataset.regions["region_id"] if r not in with_violations]))
-    chapter.glue_number("conv_n_order_figures", int((orders["measure"] == "orders_imposed").sum()))
-    chapter.glue_number("conv_n_violation_figures", int((orders["measure"] == "violations").sum()))
-    chapter.glue_number("conv_n_sex_breakdowns", len([c for c in orders.columns if c in ("sex", "gender")]))
-
-
 def gender_links(links: pd.DataFrame, dataset: data.Dataset, article: int = 6) -> str:
     """Which initiatives are read as bearing on the gender perspective (Article 6), and how."""
     names = dict(zip(dataset.regions["region_id"], dataset.regions["name_en"]))
+    kinds = convention.link_names()
     rows = links[links["article"] == article]
     if rows.empty:
         return _("no initiative is read as bearing on Article {article}").format(article=article)
-    kinds = convention.link_names()
     items = [_("{initiative} ({region}, {kind})").format(initiative=r.initiative_id, region=names[r.region_id],
-                                                         kind=kinds[r.strength])
-             for r in rows.itertuples()]
+                                                         kind=kinds[r.strength]) for r in rows.itertuples()]
     sentence = (_("the initiative read as bearing on Article {article} is {items}") if len(items) == 1
                 else _("the initiatives read as bearing on Article {article} are {items}"))
     return sentence.format(article=article, items=i18n.join(items))
