@@ -29,10 +29,7 @@ TABLES = ("convention_articles", "theme_articles", "themes_without_article", "in
 
 
 def group_labels() -> dict[str, str]:
-    """The book's label for each group, in the Convention's order of chapters and the current language.
-
-    A function, not a constant, so the language is read when a chapter runs, not at import.
-    """
+    """Each group's label in the Convention's order (a function, so the language is read when a chapter runs)."""
     return {
         "general": _("Purposes, definitions and general obligations"),
         "policies_data": _("Integrated policies and data"),
@@ -46,10 +43,7 @@ def group_labels() -> dict[str, str]:
 
 
 def link_names() -> dict[str, str]:
-    """Each kind of link (a link's ``strength``, a matrix cell's ``link``) as a table or sentence shows it.
-
-    The data keeps these codes, which the charts test; only what a reader sees is translated.
-    """
+    """Each kind of link (``strength``, a cell's ``link``) as a reader sees it; the data keeps the codes."""
     return {"primary": _("primary"), "related": _("related"), "related only": _("related only"), "none": _("none")}
 
 
@@ -63,11 +57,7 @@ def articles(dataset: data.Dataset) -> pd.DataFrame:
 
 
 def initiative_articles(dataset: data.Dataset) -> pd.DataFrame:
-    """The links from initiatives to articles (``initiative_articles.csv``), by article and initiative.
-
-    One row per link: ``initiative_id``, ``region_id``, ``article``, ``strength``, ``rationale``,
-    ``description`` and ``source_paragraph``.
-    """
+    """The links of ``initiative_articles.csv`` with each initiative's region, description and paragraph."""
     table = dataset.initiative_articles.drop(columns="source_paragraph").merge(
         dataset.initiatives[["initiative_id", "region_id", "description", "source_paragraph"]], on="initiative_id")
     columns = ["initiative_id", "region_id", "article", "strength", "rationale", "description", "source_paragraph"]
@@ -118,10 +108,7 @@ def article_summary(dataset: data.Dataset) -> pd.DataFrame:
 
 
 def theme_article_labels(dataset: data.Dataset) -> pd.DataFrame:
-    """For every theme (``theme_id``), its ``articles`` in one line: 'Art. 23 (primary); Art. 22 (related)'.
-
-    Themes without a dedicated article say so first and name the other instrument, if any.
-    """
+    """Each theme's ``articles`` in one line ('Art. 23 (primary); Art. 22 (related)'), or why it has none."""
     link = {"primary": _("Art. {article} (primary)"), "related": _("Art. {article} (related)")}
     links = dataset.theme_articles.sort_values(["theme_id", "strength", "article"])  # 'primary' before 'related'
     links["text"] = [link[s].format(article=a) for a, s in zip(links["article"], links["strength"])]
@@ -140,10 +127,9 @@ def theme_article_labels(dataset: data.Dataset) -> pd.DataFrame:
 
 
 def region_articles(dataset: data.Dataset, region_id: str) -> pd.DataFrame:
-    """The articles one region's reported work bears on, most primary links first, then most links, then article.
+    """The articles a region's work bears on, most primary links first (KeyError for an unknown region).
 
-    One row per article: ``article``, ``label``, ``group_label``, ``link`` ('primary' or 'related only'),
-    ``initiatives``, ``initiative_ids`` and ``paragraphs``. Raises KeyError for an unknown ``region_id``.
+    Columns: ``article``, ``label``, ``group_label``, ``link``, ``initiatives``, ``initiative_ids``, ``paragraphs``.
     """
     if region_id not in set(dataset.regions["region_id"]):
         raise KeyError(f"no region {region_id!r}; regions are {sorted(dataset.regions['region_id'])}")
@@ -158,10 +144,9 @@ def region_articles(dataset: data.Dataset, region_id: str) -> pd.DataFrame:
 
 
 def notable_article_text(dataset: data.Dataset, region_id: str) -> str:
-    """The articles most of a region's initiatives bear on as their primary article, every one of a tie named.
+    """The article(s) most of a region's initiatives bear on, every one of a tie named, as Markdown.
 
-    'Article 18 (*General obligations*), with 4 initiatives', or 'Articles 11 (*Data collection and
-    research*) and 18 (*General obligations*), with 2 initiatives each'.
+    'Article 18 (*General obligations*), with 4 initiatives', or 'Articles 11 (*...*) and 18 (*...*), with 2 ... each'.
     """
     table = region_articles(dataset, region_id)
     first = table.iloc[0]
@@ -179,10 +164,7 @@ def notable_article_text(dataset: data.Dataset, region_id: str) -> str:
 
 
 def region_section(dataset: data.Dataset, region_id: str) -> HTML:
-    """The generated 'Convention articles' block of a region chapter: its articles as an HTML list.
-
-    Each item names the article's initiatives and annex paragraphs; no random ids, so outputs are reproducible.
-    """
+    """A region chapter's 'Convention articles' block: an HTML list without random ids (reproducible outputs)."""
     from IPython.display import HTML
 
     items = []

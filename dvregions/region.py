@@ -40,8 +40,6 @@ class RegionChapter:
         self.rates = analysis.population_rates(dataset.orders, analysis.populations(dataset.populations, dataset.areas))
         self.funnels = across.funnels(dataset.orders, dataset.populations, dataset.areas, dataset.regions)
 
-    # ------------------------------------------------------------------ glue
-
     def glue(self) -> None:
         """Glue every figure and phrase of the region's prose, for every area it reports."""
         years = sorted(int(year) for year in self.orders["year"].unique())
@@ -60,7 +58,6 @@ class RegionChapter:
     def _glue_area(self, area: str, prefix: str) -> None:
         """Glue one area's figures by year, its rates, its funnel position and its verdicts."""
         of_area = self.orders[self.orders["area"] == area]
-        nouns = measure_nouns()
         for measure, stem in MEASURE_STEMS.items():
             rows = of_area[of_area["measure"] == measure].sort_values("year")
             if rows.empty:
@@ -70,7 +67,7 @@ class RegionChapter:
             changes = analysis.year_changes(self.dataset.orders, measure)
             change = changes[changes["area"] == area]
             if not change.empty:
-                chapter.glue_text(f"{prefix}{stem}_verdict", verdict(changes, change.iloc[0], nouns[measure]))
+                chapter.glue_text(f"{prefix}{stem}_verdict", verdict(changes, change.iloc[0], measure_nouns()[measure]))
         violation_rates = analysis.violation_rates(of_area)
         if not violation_rates.empty:
             chapter.glue_text(f"{prefix}violation_rate_by_year", rates_by_year(violation_rates))
@@ -79,8 +76,6 @@ class RegionChapter:
             chapter.glue_text(f"{prefix}rate_by_year", rates_by_year(rates))
             chapter.glue_text(f"{prefix}population", population_phrase(rates))
             chapter.glue_text(f"{prefix}funnel_position", funnel_position(self.funnels, area))
-
-    # ------------------------------------------------------------------ chart and tables
 
     def chart(self, subtitle: str, description: str, paragraphs: str, area: str | None = None,
               measures: tuple[str, ...] = ("orders_imposed",), nouns: dict[str, str] | None = None):
@@ -108,8 +103,7 @@ class RegionChapter:
             return area
         members = int((areas["part_of"] == area).sum())
         region = self.dataset.regions.set_index("region_id").loc[self.region_id, "name_en"]
-        return _("{region}, {count} municipalities together").format(region=region,
-                                                                    count=i18n.number_word(members))
+        return _("{region}, {count} municipalities together").format(region=region, count=i18n.number_word(members))
 
     def _verdicts_title(self, name: str, area: str, measures: tuple[str, ...], nouns: dict[str, str] | None = None):
         """'{name}: {verdicts}', the adjusted verdicts on the changes in ``measures`` of ``area``."""
@@ -186,13 +180,11 @@ class RegionChapter:
                       described: pd.DataFrame):
         """A chart titled with each whole region's verdict on ``measure`` and subtitled with its figures by year."""
         wholes = self._wholes()
-        noun = measure_nouns()[measure]
-        phrases = [_("{area}: {verdict}").format(area=whole, verdict=analysis.change_phrase(
-            self.dataset.orders, whole, measure, noun)) for whole in wholes]
         rows = self.orders[(self.orders["measure"] == measure) & self.orders["area"].isin(wholes)]
         figures = "; ".join(_("{area}: {values}").format(area=whole, values=by_year(rows[rows["area"] == whole]))
                             for whole in wholes)
-        return layers.finish(chart, title=[_capitalised(phrase) for phrase in phrases],
+        return layers.finish(chart, title=[_capitalised(self._verdicts_title(whole, whole, (measure,)))
+                                           for whole in wholes],
                              subtitle=[_capitalised(figures), subtitle],
                              description=description + " " + analysis.describe(described),
                              source=layers.source_line(paragraphs))

@@ -1,8 +1,6 @@
-"""The finished cross-region charts: take the orders table of any size, return a chart.
+"""The finished cross-region charts, for an orders table of any size (the annex's 37 figures or 20,000).
 
-They work unchanged on the annex's 37 figures and on a national table of 20,000; where
-there are more areas than a chart can show legibly, they show the areas with the largest
-counts or changes and say so in the subtitle.
+Where there are more areas than a chart shows legibly, it shows the largest counts or changes and says so.
 """
 
 from __future__ import annotations
@@ -27,8 +25,7 @@ def _shown(table: pd.DataFrame, limit: int) -> str:
 def verdict_title(changes: pd.DataFrame, noun: str) -> str:
     """A title counting the non-overlapping areas of ``changes`` whose change in ``noun`` (plural) is beyond chance.
 
-    Directions ("fewer", "more") appear only for changes Holm's adjusted test supports; each case (none,
-    fewer, more, both) is one whole sentence in the current language.
+    Directions only for changes Holm's adjusted test supports; one whole sentence per case (none, fewer, more, both).
     """
     counted = changes[changes["non_overlapping"]]
     beyond = counted[counted["beyond_chance"]]

@@ -59,10 +59,7 @@ def _lines(text: str | list[str], width: int) -> str | list[str]:
 
 
 def balanced_lines(line: str, width: int) -> list[str]:
-    """``line`` wrapped at spaces into the fewest lines of at most ``width`` characters, evened out.
-
-    Lines of about equal length, so no word is left alone on the last line.
-    """
+    """``line`` wrapped at spaces into the fewest lines of at most ``width`` characters, evened out."""
     lines = textwrap.wrap(line, width, break_long_words=False) or [line]
     if len(lines) == 1:
         return lines

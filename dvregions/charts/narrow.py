@@ -36,11 +36,9 @@ BREAKPOINT_REM = 30
 
 
 def fitted(spec: dict[str, Any], render: Callable[[dict[str, Any]], str]) -> tuple[dict[str, Any], str] | None:
-    """The phone layout and its SVG (drawn by ``render``), narrowed until it fits :data:`TARGET_WIDTH`.
+    """The phone layout and its SVG (drawn by ``render``), narrowed until it fits :data:`TARGET_WIDTH`, or None.
 
-    Axis labels, legends and value labels take room beside the plot, so the plot width is
-    reduced by what the first drawing overshoots, down to :data:`MIN_PLOT_WIDTH`. None when
-    the chart has no fixed plot width.
+    Labels and legends take room beside the plot, so the plot loses what the drawing overshoots (down to 100 px).
     """
     plot_width = PLOT_WIDTH
     for _attempt in range(3):

@@ -1,11 +1,7 @@
-"""The book's charts.
+"""The book's charts: tidy tables in, an unfinished Altair chart out, titled by its finding in :func:`layers.finish`.
 
-Each function takes tidy tables and returns an unfinished Altair chart; chapters finish it
-with a title that states their finding (:func:`~dvregions.charts.layers.finish`).
-
-Charts select only the columns they draw, so the spec stays small, and every mark has a tooltip.
-Every word a chart shows (axis, legend and tooltip titles, labels) is in the current language
-(:mod:`dvregions.i18n`), read when the chart is made.
+Charts select only the columns they draw, so the spec stays small; every mark has a tooltip, and every word
+a chart shows is in the current language, read when the chart is made.
 """
 
 from __future__ import annotations
@@ -61,10 +57,7 @@ def measure_scale(shown: set[str] | None = None) -> alt.Scale:
 
 
 def _year_scales(*years: str) -> tuple[alt.Scale, alt.Scale]:
-    """Colour and shape scales for the years shown: the last two always orange circles and blue squares.
-
-    Earlier years, where the data holds more than two, are grey with shapes of their own.
-    """
+    """Colour and shape per year: the last two orange circles and blue squares, earlier ones grey, own shapes."""
     older = list(years[:-2])
     colours = [theme.NEUTRAL] * len(older) + [theme.EARLIER_YEAR, theme.LATER_YEAR][-len(years):]
     shapes = [OLDER_YEAR_SHAPES[(len(older) - 1 - i) % len(OLDER_YEAR_SHAPES)] for i in range(len(older))]
@@ -73,10 +66,7 @@ def _year_scales(*years: str) -> tuple[alt.Scale, alt.Scale]:
 
 
 def _with_gaps(data: pd.DataFrame) -> pd.DataFrame:
-    """Add a row, flagged ``stated=False``, for every area, year and measure the annex leaves out but gives elsewhere.
-
-    So a chart can say "not stated" instead of showing nothing.
-    """
+    """Rows, ``stated=False``, for the figures left out here but given elsewhere, so a chart says "not stated"."""
     grid = pd.MultiIndex.from_product(
         [data["area"].unique(), data["year"].unique(), data["measure_label"].unique()],
         names=["area", "year", "measure_label"]).to_frame(index=False)
@@ -92,8 +82,7 @@ def _with_gaps(data: pd.DataFrame) -> pd.DataFrame:
 def region_figures(orders: pd.DataFrame, region_id: str) -> alt.Chart:
     """Every figure of one region: a bar per measure and year, one panel per area.
 
-    Only the measures the region reports appear in the legend; a figure the annex leaves out
-    for one area or year while giving it for another is marked "not stated", never drawn as zero.
+    Only the region's measures are in the legend; a figure left out is marked "not stated", never drawn as zero.
     """
     data = analysis.labelled(orders[orders["region_id"] == region_id])
     data = _with_gaps(data.assign(year=data["year"].astype(str))[["area", "year", "measure_label", "value", "note"]])
@@ -175,22 +164,14 @@ def template_expression(template: str) -> str:
     return " + ".join(pieces)
 
 
-def coverage_cells() -> dict[str, tuple[str, str]]:
-    """Label of a coverage cell -> (its tint, the short text printed in it), in the current language.
-
-    The theme's light tints keep the dark text readable; the text names the level.
-    """
+def coverage_matrix(coverage: pd.DataFrame) -> alt.Chart:
+    """Which region reports which measure for which year, and at which level (named in the cell, tinted lightly)."""
     tints = {**theme.LEVEL_TINTS, "several": theme.SEVERAL_LEVELS_TINT, "not_stated": theme.NOT_STATED_TINT}
     short = {"municipality": _("Mun."), "municipality_group": _("Group"), "centrumgemeente_region": _("Region"),
              "province": _("Prov."), "several": _("Mixed"), "not_stated": "–"}
-    return {label: (tints[key], short[key]) for key, label in analysis.coverage_level_labels().items()}
-
-
-def coverage_matrix(coverage: pd.DataFrame) -> alt.Chart:
-    """Which region reports which measure for which year, and at which level."""
-    cells_by_label = coverage_cells()
+    levels = analysis.coverage_level_labels()
     data = coverage.assign(column=coverage["measure_label"] + " " + coverage["year"].astype(str))
-    data["cell_text"] = data["level_label"].map({k: v[1] for k, v in cells_by_label.items()})
+    data["cell_text"] = data["level_label"].map({label: short[key] for key, label in levels.items()})
     columns = [f"{m} {y}" for m in analysis.measure_labels().values() for y in sorted(coverage["year"].unique())]
     base = alt.Chart(data[["name_en", "column", "level_label", "figures", "cell_text", "areas"]]).encode(
         x=alt.X("column:N", sort=columns, title=None, axis=alt.Axis(labelAngle=-35, orient="top")),
@@ -200,18 +181,14 @@ def coverage_matrix(coverage: pd.DataFrame) -> alt.Chart:
     )
     cells = base.mark_rect(stroke=theme.NEUTRAL, strokeWidth=0.5).encode(
         color=alt.Color("level_label:N", title=_("Level of the figure"),
-                        scale=alt.Scale(domain=list(cells_by_label), range=[v[0] for v in cells_by_label.values()]),
+                        scale=alt.Scale(domain=list(levels.values()), range=[tints[key] for key in levels]),
                         legend=alt.Legend(orient="top", columns=3)))
     text = base.mark_text(color=theme.INK).encode(text="cell_text:N")
     return (cells + text).properties(width=alt.Step(64), height=alt.Step(28))
 
 
 def shown_areas(table: pd.DataFrame, by: str, limit: int = MAX_AREAS) -> list[str]:
-    """The ``limit`` areas of ``table`` largest in the column ``by`` (an area's largest absolute value), largest first.
-
-    The one place that picks them, so a chart and its description name the same areas; ties go by
-    area name, so the choice never depends on row order.
-    """
+    """The ``limit`` areas largest in ``by`` (absolute), largest first, ties by name: charts and texts name the same."""
     sizes = table[by].abs().groupby(table["area"]).max().rename("size").reset_index()
     ranked = sizes.sort_values(["size", "area"], ascending=[False, True], kind="stable")
     return ranked["area"].head(limit).tolist()
@@ -259,8 +236,7 @@ def _interval(base: alt.Chart, field: str, x: alt.X) -> alt.Chart:
 def violation_rate_intervals(rates: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
     """Violations per order imposed with its exact 95% Poisson interval, per area and year.
 
-    A rate, not a share: one order can be violated more than once, so the axis is not capped at
-    100% and is labelled "per order". The tooltip says what each area counts as a violation.
+    A rate, not a share (an order can be violated more than once): the axis is not capped at 100%.
     """
     data = rates[rates["area"].isin(shown_areas(rates, "orders_imposed", limit))]
     data = data.assign(year=data["year"].astype(str), area=data["area"] + " (" + data["level_label"].str.lower() + ")")
@@ -286,8 +262,7 @@ def verdict_labels() -> dict[bool, str]:
 def change_ratios(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
     """Ratio of later to earlier counts with its exact, unadjusted 95% interval (log scale), one panel per level.
 
-    Colour and shape give the verdict of the Holm-adjusted test (``beyond_chance``), so a point
-    can be grey although its unadjusted interval just misses 1.
+    Colour and shape give the Holm-adjusted verdict, so a point can be grey though its interval just misses 1.
     """
     data = largest_changes(changes, limit)
     verdicts = verdict_labels()
@@ -335,8 +310,7 @@ def _log_ticks(smallest: float, largest: float) -> list[int]:
 def _label_sides(points: pd.DataFrame) -> pd.DataFrame:
     """Mark which point labels go below their point, so that neighbours' labels do not overlap.
 
-    Walking from the smallest population up, a label goes on the other side from its neighbour's when
-    the two points are close (within a fifth of a factor ten in population and 0.5 in rate).
+    A label goes on the other side from its neighbour's when close (a fifth of a factor ten and 0.5 in rate).
     """
     ordered = points.sort_values("population")
     below, previous = [], None
@@ -351,10 +325,8 @@ def _label_sides(points: pd.DataFrame) -> pd.DataFrame:
 def funnel(result: analysis.Funnel, labels: dict[str, str]) -> alt.LayerChart:
     """One year's funnel plot: each area's orders per 10,000 inhabitants against its population (log scale).
 
-    Thin grey lines are the exact Poisson limits (chance alone), dark lines the limits widened for the
-    variation between areas; solid lines are the inner (95%) and dashed lines the outer (99.8%) limits,
-    around the pooled rate (a dotted rule). ``labels`` maps an area to the short name printed beside
-    its point.
+    Grey lines: exact Poisson limits; dark: widened for the variation between areas; solid 95%, dashed 99.8%,
+    around the pooled rate (dotted). ``labels`` maps an area to the short name printed beside its point.
     """
     names = funnel_limit_labels()
     limits = result.limits.melt(id_vars=["population", "limit", "kind"], value_vars=["low", "high"],

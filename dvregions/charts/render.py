@@ -55,10 +55,7 @@ def vegalite_version() -> str:
 
 @lru_cache(maxsize=1)
 def vl_convert_version() -> str:
-    """The ``major.minor`` Vega-Lite bundled in vl-convert that matches Altair.
-
-    Pinning it (not vl-convert's "latest") keeps the static image and the book's JavaScript on the spec's Vega-Lite.
-    """
+    """The ``major.minor`` Vega-Lite of vl-convert matching Altair's, so the image is drawn as the spec says."""
     import vl_convert as vlc
 
     wanted = ".".join(vegalite_version().split(".")[:2])
@@ -71,18 +68,12 @@ def vl_convert_version() -> str:
 
 
 def canonical_json(obj: Any) -> str:
-    """Serialize with sorted keys and no whitespace, so equal specs give equal text.
-
-    ``allow_nan=False``: NaN is not JSON and would serialize differently in browsers; charts must drop or fill it.
-    """
+    """Sorted keys, no whitespace and no NaN (not JSON; browsers differ), so equal specs give equal text."""
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def clean_spec(spec: dict[str, Any]) -> dict[str, Any]:
-    """A key-sorted copy of the spec without its ``$schema`` URL, which names another host.
-
-    The version is kept separately in the bundle, and the book's script tells vega-embed the mode.
-    """
+    """A key-sorted copy of the spec without its ``$schema`` URL (another host; the bundle keeps the version)."""
     return json.loads(canonical_json({k: v for k, v in spec.items() if k != "$schema"}))
 
 
@@ -129,10 +120,7 @@ _URI_SAFE = " /:;=,!*()'?@+$"
 
 
 def static_svg(spec: dict[str, Any]) -> str:
-    """Render the spec to SVG with vl-convert (no browser, no network), for use as an image.
-
-    vl-convert lays out text with the fonts it bundles, so the bytes do not depend on the machine's fonts.
-    """
+    """The spec as SVG by vl-convert (no browser, no network), in its bundled fonts: the same on every machine."""
     import vl_convert as vlc
 
     svg = vlc.vegalite_to_svg(clean_spec(spec), vl_version=vl_convert_version())
