@@ -163,13 +163,12 @@ def rates_table(rates: pd.DataFrame) -> pd.DataFrame:
     """
     table = rates.assign(reference_date=rates["reference_date"].map(i18n.day),
                          derived=rates["derived"].map({True: _("sum of its municipalities"), False: _("as published")}))
-    table = table[["area", "level_label", "year", "orders_imposed", "population", "reference_date", "derived", "rate",
-                   "rate_low", "rate_high", "note"]].round({"rate": 2, "rate_low": 2, "rate_high": 2})
-    return table.rename(columns={
+    headers = {
         "area": _("Area"), "level_label": _("Level"), "year": _("Year"), "orders_imposed": _("Orders imposed"),
         "population": _("Population"), "reference_date": _("Counted on"), "derived": _("Population figure"),
         "rate": _("Per 10,000 inhabitants"), "rate_low": _("Interval from"), "rate_high": _("Interval to"),
-        "note": _("Reading of the area")})
+        "note": _("Reading of the area")}
+    return table[list(headers)].round({"rate": 2, "rate_low": 2, "rate_high": 2}).rename(columns=headers)
 
 
 def initiatives_table(dataset: data.Dataset, region_id: str) -> pd.DataFrame:
@@ -179,9 +178,9 @@ def initiatives_table(dataset: data.Dataset, region_id: str) -> pd.DataFrame:
     table = dataset.initiatives[dataset.initiatives["region_id"] == region_id].copy()
     table["themes"] = table["initiative_id"].map(themes)
     table["years"] = [_years(start, end) for start, end in zip(table["year_start"], table["year_end"])]
-    return table[["initiative_id", "description", "name_nl", "years", "themes", "source_paragraph"]].rename(
-        columns={"initiative_id": _("Id"), "description": _("What the annex reports"), "name_nl": _("Dutch name"),
-                 "years": _("Years"), "themes": _("Themes"), "source_paragraph": _("Paragraph")})
+    headers = {"initiative_id": _("Id"), "description": _("What the annex reports"), "name_nl": _("Dutch name"),
+               "years": _("Years"), "themes": _("Themes"), "source_paragraph": _("Paragraph")}
+    return table[list(headers)].rename(columns=headers)
 
 
 def _years(start: object, end: object) -> str | None:

@@ -87,46 +87,40 @@ def gender_links(links: pd.DataFrame, dataset: data.Dataset, article: int = 6) -
 
 def articles_table(dataset: data.Dataset) -> HTML:
     """The articles this book refers to, with their official English titles and our summaries."""
-    return chapter.data_table(
-        convention.articles(dataset)[["article", "title", "group_label", "chapter", "summary"]],
-        _("Articles of the Istanbul Convention this book refers to, grouped by chapter"),
-        labels={"article": _("Article"), "title": _("Official title (English text)"), "group_label": _("Group"),
-                "chapter": _("Chapter"), "summary": _("What it asks (our summary)")})
+    labels = {"article": _("Article"), "title": _("Official title (English text)"), "group_label": _("Group"),
+              "chapter": _("Chapter"), "summary": _("What it asks (our summary)")}
+    caption = _("Articles of the Istanbul Convention this book refers to, grouped by chapter")
+    return chapter.data_table(convention.articles(dataset)[list(labels)], caption, labels=labels)
 
 
 def links_table(dataset: data.Dataset) -> HTML:
     """Every link from an initiative to an article, with its kind and reason, as a folded data table."""
     links = convention.initiative_articles(dataset)
-    labels = convention.articles(dataset).set_index("article")["label"]
-    table = links.assign(label=links["article"].map(labels),
+    table = links.assign(label=links["article"].map(convention.articles(dataset).set_index("article")["label"]),
                          strength=links["strength"].map(convention.link_names()))
-    return chapter.data_table(
-        table[["initiative_id", "label", "strength", "rationale", "source_paragraph"]],
-        _("Each initiative and the articles it bears on, with the reason for each link"),
-        labels={"initiative_id": _("Initiative"), "label": _("Article"), "strength": _("Link"),
-                "rationale": _("Why"), "source_paragraph": _("Paragraph")})
+    labels = {"initiative_id": _("Initiative"), "label": _("Article"), "strength": _("Link"), "rationale": _("Why"),
+              "source_paragraph": _("Paragraph")}
+    caption = _("Each initiative and the articles it bears on, with the reason for each link")
+    return chapter.data_table(table[list(labels)], caption, labels=labels)
 
 
 def themes_without_article_table(dataset: data.Dataset) -> HTML:
     """The annex's subjects with no dedicated article, and how the Convention still reaches them."""
     without = dataset.themes_without_article.merge(dataset.themes[["theme_id", "label"]], on="theme_id")
-    return chapter.data_table(
-        without[["label", "other_instrument", "other_instrument_title", "note", "source"]],
-        _("Themes with no dedicated article in the Istanbul Convention"), collapsed=False,
-        labels={"label": _("Theme"), "other_instrument": _("Other instrument"),
-                "other_instrument_title": _("Its title"), "note": _("How the Convention touches the theme"),
-                "source": _("Source")})
+    labels = {"label": _("Theme"), "other_instrument": _("Other instrument"), "other_instrument_title": _("Its title"),
+              "note": _("How the Convention touches the theme"), "source": _("Source")}
+    return chapter.data_table(without[list(labels)], _("Themes with no dedicated article in the Istanbul Convention"),
+                              collapsed=False, labels=labels)
 
 
 def reached_table(dataset: data.Dataset) -> HTML:
     """The matrix's reached cells as a folded data table."""
     matrix = convention.article_region_matrix(dataset)
     reached = matrix[matrix["initiatives"] > 0].assign(link=lambda t: t["link"].map(convention.link_names()))
-    return chapter.data_table(
-        reached[["label", "name_en", "initiatives", "link", "paragraphs", "initiative_list"]],
-        _("Initiatives bearing on each article, by region, with the annex paragraphs"),
-        labels={"label": _("Article"), "name_en": _("Region"), "initiatives": _("Initiatives"), "link": _("Link"),
-                "paragraphs": _("Paragraphs"), "initiative_list": _("Initiatives (annex paragraph)")})
+    labels = {"label": _("Article"), "name_en": _("Region"), "initiatives": _("Initiatives"), "link": _("Link"),
+              "paragraphs": _("Paragraphs"), "initiative_list": _("Initiatives (annex paragraph)")}
+    caption = _("Initiatives bearing on each article, by region, with the annex paragraphs")
+    return chapter.data_table(reached[list(labels)], caption, labels=labels)
 
 
 def matrix_chart(dataset: data.Dataset):

@@ -1,9 +1,7 @@
 """What a region chapter calls (``RegionChapter("zeeland").glue()``): its glued figures, its charts and tables.
 
-:meth:`RegionChapter.glue` stores every number and phrase the chapter's prose uses under names without
-a year (``orders_by_year``, ``rate_by_year``, ``years``, ...), each built from the data, so a new year or
-a corrected figure reaches every sentence, title and table. The main area's names have no prefix;
-every other area of the region has its names prefixed with its slug (``regio_gouda_orders_by_year``).
+:meth:`RegionChapter.glue` glues every number and phrase of the prose from the data under names without a year
+(``orders_by_year``), so a new year reaches every sentence; other areas than the main one get their slug first.
 """
 
 from __future__ import annotations
@@ -141,14 +139,11 @@ class RegionChapter:
             rate=[i18n.number(rate, 2) for rate in path["rate"]],
             rate_interval=[interval.format(low=i18n.number(low, 2), high=i18n.number(high, 2))
                            for low, high in zip(path["rate_low"], path["rate_high"])])
-        return chapter.data_table(
-            shown[["year", "procedures_started", "orders_imposed", "violations", "share_ordered", "share_interval",
-                   "rate", "rate_interval"]], caption,
-            labels={"year": _("Year"), **analysis.measure_labels(),
-                    "share_ordered": _("Share of procedures that ended in an order"),
-                    "share_interval": _("95% interval (Wilson)"),
-                    "rate": _("Violations per order (a rate, not a share)"),
-                    "rate_interval": _("95% interval (exact Poisson)")})
+        labels = {"year": _("Year"), **analysis.measure_labels(),
+                  "share_ordered": _("Share of procedures that ended in an order"),
+                  "share_interval": _("95% interval (Wilson)"), "rate": _("Violations per order (a rate, not a share)"),
+                  "rate_interval": _("95% interval (exact Poisson)")}
+        return chapter.data_table(shown[list(labels)], caption, labels=labels)
 
     def glue_procedure_path(self) -> None:
         """Glue the share of procedures that ended in an order, by year, with its Wilson interval."""

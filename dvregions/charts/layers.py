@@ -38,10 +38,8 @@ def finish(chart: alt.TopLevelMixin, *, title: str | list[str], description: str
            subtitle: str | list[str] | None = None) -> alt.VConcatChart:
     """Give a chart its finding-stating title, its text alternative and its source line.
 
-    ``description`` is what a screen reader announces and the static image's alt text, so it states the numbers.
-    The chart keeps the source line as its own (bottom) title; a one-chart concat above it carries the finding,
-    since a Vega-Lite view has only one title. A title or subtitle is one line, a list of lines, or a text with a
-    newline where it wraps (so a translation breaks where its language does); a line too long wraps at a space.
+    ``description`` (screen reader, alt text) states the numbers; a one-chart concat carries the finding, as a view
+    has only one title (its source line). A title is a line, lines, or a text with newlines where it wraps.
     """
     title_params = alt.TitleParams(text=_lines(title, TITLE_CHARS),
                                    subtitle=_lines(subtitle, SUBTITLE_CHARS) if subtitle else alt.Undefined)

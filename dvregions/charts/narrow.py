@@ -1,10 +1,7 @@
-"""A phone-sized layout of a chart: the same spec, drawn narrow instead of shrunk.
+"""A phone-sized layout of a chart: the same spec drawn narrow, since shrunk to a 320 px phone its text is 6 px.
 
-A chart drawn for the book's column (about 600 px) and scaled down to a 320 px phone shows its 12 px text at
-about 6 px. :func:`narrow_spec` returns the same chart with narrower plots, shorter title lines, its legend in
-one column and long axis labels cut sooner (the tooltip and the data table keep them whole), so a phone draws
-it close to its natural size. Charts whose width follows their data (``width: {"step": ...}``) stay as they are.
-The book writes both layouts (``dvbook.sphinx_ext``); below :data:`BREAKPOINT_REM` the page shows the narrow one.
+Narrower plots, shorter title lines, a one-column legend, axis labels cut sooner (tooltips and tables keep them);
+charts sized by their data (``width: {"step": ...}``) stay. Shown below :data:`BREAKPOINT_REM` (``dvbook``).
 """
 
 from __future__ import annotations
@@ -119,11 +116,8 @@ def _rewrap_title(title: Any, text_chars: int, subtitle_chars: int) -> None:
     """Wrap a title's text as one paragraph, and each subtitle line on its own, to the narrow widths."""
     if not isinstance(title, dict):
         return
-    text = title.get("text")
-    if text:
-        joined = " ".join(text) if isinstance(text, list) else str(text)
-        title["text"] = balanced_lines(joined, text_chars)
-    subtitle = title.get("subtitle")
-    if subtitle:
+    if text := title.get("text"):
+        title["text"] = balanced_lines(" ".join(text) if isinstance(text, list) else str(text), text_chars)
+    if subtitle := title.get("subtitle"):
         lines = subtitle if isinstance(subtitle, list) else [subtitle]
         title["subtitle"] = [part for line in lines for part in balanced_lines(str(line), subtitle_chars)]

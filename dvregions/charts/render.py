@@ -1,27 +1,19 @@
 """A deterministic, offline Altair renderer for the book and for JupyterLab.
 
 Stock Altair output loads Vega from a CDN, carries a random ``div`` id and uses a Vega-Lite mime type that
-JupyterLab 4 cannot draw. The ``dvregions`` renderer returns a mime bundle whose bytes depend only on the spec:
+JupyterLab 4 cannot draw. This renderer returns a mime bundle whose bytes depend only on the chart spec:
 
-``application/vnd.dvregions.chart+json``
-    ``{"id", "spec", "description", "vegalite_version"}``, which :mod:`dvbook.sphinx_ext` makes an interactive figure.
-``application/vnd.vega.v5+json``
-    the spec compiled to Vega by ``vl_convert``, for JupyterLab only: its bundled Vega renderer
-    (``@jupyterlab/vega5-extension``: no network, no extension to install, tooltips) is *safe*, so it draws in
-    untrusted notebooks too, and its rank (57) beats every static type below except ``text/html`` (50), which is
-    why the bundle has none. Its Vega-Lite (5.6) is older than ours (6), hence compiled Vega; its ``usermeta``
-    carries the book's vega-embed options (SVG, no actions menu).
-``text/markdown``
-    a static SVG by ``vl_convert``, as an ``<img>`` with ``alt`` = description, for viewers without a Vega
-    renderer (nbconvert, nbviewer, GitHub).
-``image/png``
-    a 1x1 transparent placeholder, never shown: JupyterLab's Vega renderer writes a PNG snapshot of every chart
-    without one into the notebook, so saving a chapter from JupyterLab would add browser-made bytes.
-``text/plain``
-    the chart description, the text alternative.
+- ``application/vnd.dvregions.chart+json``: id, spec, description and Vega-Lite version, which
+  :mod:`dvbook.sphinx_ext` turns into an interactive figure;
+- ``application/vnd.vega.v5+json``: the spec compiled to Vega for JupyterLab's bundled Vega renderer, which is
+  *safe* (it draws in untrusted notebooks too, offline) and ranks 57, above every static type below but
+  ``text/html`` (50), hence no ``text/html``; its Vega-Lite (5.6) is older than ours (6), hence compiled Vega;
+- ``text/markdown``: a static SVG as an ``<img>`` with the description as ``alt``, for nbconvert, nbviewer, GitHub;
+- ``image/png``: a 1x1 transparent placeholder, never shown: without it JupyterLab's Vega renderer writes a PNG
+  snapshot of every chart into the notebook, so saving a chapter would add browser-made bytes;
+- ``text/plain``: the chart description, the text alternative.
 
-The image is a rendering, not a copy of the data; the Vega spec does repeat the data rows of the Vega-Lite
-spec, the price of drawing in JupyterLab without any download.
+The Vega spec repeats the data rows of the Vega-Lite spec: the price of drawing in JupyterLab without a download.
 """
 
 from __future__ import annotations
@@ -60,10 +52,8 @@ def vl_convert_version() -> str:
 
     wanted = ".".join(vegalite_version().split(".")[:2])
     if wanted not in vlc.get_vegalite_versions():
-        raise RuntimeError(
-            f"vl-convert {vlc.__version__} has no Vega-Lite {wanted}; "
-            f"it has {vlc.get_vegalite_versions()}. Pin matching altair and vl-convert-python."
-        )
+        raise RuntimeError(f"vl-convert {vlc.__version__} has no Vega-Lite {wanted}; it has "
+                           f"{vlc.get_vegalite_versions()}. Pin matching altair and vl-convert-python.")
     return wanted
 
 

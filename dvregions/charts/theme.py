@@ -1,11 +1,8 @@
-"""The book's one chart theme, registered with Altair once.
+"""The book's one chart theme, registered with Altair once; every colour the charts use is named here only.
 
-Every colour the charts use is named here and nowhere else. Colours are the Okabe-Ito palette,
-safe for the common colour-vision deficiencies; the pairs the book contrasts most (earlier
-against later year, orders against violations) also differ clearly in lightness, so they
-survive greyscale printing, and charts add a second cue (shape, position or label) so that no
-meaning rests on colour alone. Counts use one sequential blue ramp; cells that carry text use
-one set of light tints (:data:`LEVEL_TINTS`).
+Okabe-Ito colours, safe for the common colour-vision deficiencies; the pairs the book contrasts most also differ
+in lightness, to survive greyscale printing, and charts add a second cue (shape, position or label) so no meaning
+rests on colour alone. Counts use one blue ramp; cells that carry text, light tints (:data:`LEVEL_TINTS`).
 """
 
 from __future__ import annotations
