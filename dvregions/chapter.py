@@ -177,16 +177,11 @@ def initiatives_table(dataset: data.Dataset, region_id: str) -> pd.DataFrame:
               .groupby("initiative_id")["label"].agg(", ".join))
     table = dataset.initiatives[dataset.initiatives["region_id"] == region_id].copy()
     table["themes"] = table["initiative_id"].map(themes)
-    table["years"] = [_years(start, end) for start, end in zip(table["year_start"], table["year_end"])]
+    table["years"] = [None if pd.isna(start) else str(start) if pd.isna(end) or end == start else f"{start}-{end}"
+                      for start, end in zip(table["year_start"], table["year_end"])]
     headers = {"initiative_id": _("Id"), "description": _("What the annex reports"), "name_nl": _("Dutch name"),
                "years": _("Years"), "themes": _("Themes"), "source_paragraph": _("Paragraph")}
     return table[list(headers)].rename(columns=headers)
-
-
-def _years(start: object, end: object) -> str | None:
-    if pd.isna(start):
-        return None
-    return str(start) if pd.isna(end) or end == start else f"{start}-{end}"
 
 
 def rare_themes(matrix: pd.DataFrame, region_id: str, max_others: int = 2) -> pd.DataFrame:

@@ -113,17 +113,13 @@ def theme_article_labels(dataset: data.Dataset) -> pd.DataFrame:
     links = dataset.theme_articles.sort_values(["theme_id", "strength", "article"])  # 'primary' before 'related'
     links["text"] = [link[s].format(article=a) for a, s in zip(links["article"], links["strength"])]
     lines = links.groupby("theme_id")["text"].agg("; ".join)
-    others = dataset.themes_without_article.set_index("theme_id")["other_instrument"]
-    rows = []
-    for theme_id in dataset.themes["theme_id"]:
-        text = lines.get(theme_id, "")
-        if theme_id in others.index:
-            other = others[theme_id]
-            lead = (_("no dedicated article (see {instrument})").format(instrument=other) if isinstance(other, str)
-                    else _("no dedicated article"))
-            text = f"{lead}; {text}" if text else lead
-        rows.append({"theme_id": theme_id, "articles": text})
-    return pd.DataFrame(rows)
+    without = dataset.themes_without_article
+    leads = {theme_id: _("no dedicated article (see {instrument})").format(instrument=other)
+             if isinstance(other, str) else _("no dedicated article")
+             for theme_id, other in zip(without["theme_id"], without["other_instrument"])}
+    themes = dataset.themes["theme_id"].tolist()
+    return pd.DataFrame({"theme_id": themes, "articles": [
+        "; ".join(part for part in (leads.get(theme_id), lines.get(theme_id)) if part) for theme_id in themes]})
 
 
 def region_articles(dataset: data.Dataset, region_id: str) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dvregions.charts.plots import tooltip
+from dvregions.charts.plots import panel_rows, tooltip
 from dvregions.charts.theme import INK, MUTED, PAPER, SEQUENTIAL, WIDTH
 from dvregions.i18n import _
 
@@ -59,11 +59,7 @@ def article_region_matrix(matrix: pd.DataFrame, region_order: list[str], group_o
     counts = _counts(base.transform_filter("datum.initiatives > 0"),
                      "datum.link == 'primary' && datum.initiatives >= 4", fontSize=11)
     return (alt.layer(cells, counts).properties(width=alt.Step(44), height=alt.Step(20))
-            .facet(row=alt.Row("group_label:N", sort=group_order, title=None,
-                               header=alt.Header(labelOrient="top", labelAnchor="start", labelAngle=0,
-                                                 labelFontWeight="bold", labelLimit=WIDTH + 200,
-                                                 labelPadding=4)),
-                   spacing=6)
+            .facet(row=panel_rows("group_label", group_order, labelLimit=WIDTH + 200), spacing=6)
             .resolve_scale(y="independent"))
 
 

@@ -31,11 +31,11 @@ def tooltip(*fields: tuple[str, ...]) -> list[alt.Tooltip]:
             for field, title, *form in fields]
 
 
-def panel_rows(field: str, sort: list[str] | None = None) -> alt.Row:
+def panel_rows(field: str, sort: list[str] | None = None, **header) -> alt.Row:
     """One panel per value of ``field``, its label above the panel so it takes no width from the chart."""
     return alt.Row(f"{field}:N", title=None, sort=sort or alt.Undefined,
                    header=alt.Header(labelOrient="top", labelAnchor="start", labelAngle=0, labelFontWeight="bold",
-                                     labelPadding=4))
+                                     labelPadding=4, **header))
 
 
 def _level_panels(layered: alt.LayerChart) -> alt.FacetChart:
@@ -291,15 +291,6 @@ def change_ratios(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
     return _level_panels((interval + no_change + point).properties(width=theme.WIDTH - 200, height=alt.Step(24)))
 
 
-def funnel_limit_labels() -> dict[tuple[str, float], str]:
-    """The legend's words for each funnel limit, keyed by (kind, coverage), in the current language."""
-    kinds = {"poisson": _("{level}, chance alone"), "widened": _("{level}, allowing for variation between areas")}
-    levels = {coverage: i18n.percent(coverage, 0 if round(coverage * 100, 6).is_integer() else 1)
-              for coverage in analysis.FUNNEL_LIMITS}
-    return {(kind, coverage): words.format(level=level) for kind, words in kinds.items()
-            for coverage, level in levels.items()}
-
-
 def _log_ticks(smallest: float, largest: float) -> list[int]:
     """Axis values at 1 and 3 times each power of ten within the range: far enough apart on a phone's log axis."""
     ticks = [step * 10 ** power for power in range(int(math.log10(smallest)), int(math.log10(largest)) + 1)
@@ -328,7 +319,11 @@ def funnel(result: analysis.Funnel, labels: dict[str, str]) -> alt.LayerChart:
     Grey lines: exact Poisson limits; dark: widened for the variation between areas; solid 95%, dashed 99.8%,
     around the pooled rate (dotted). ``labels`` maps an area to the short name printed beside its point.
     """
-    names = funnel_limit_labels()
+    kinds = {"poisson": _("{level}, chance alone"), "widened": _("{level}, allowing for variation between areas")}
+    levels = {coverage: i18n.percent(coverage, 0 if round(coverage * 100, 6).is_integer() else 1)
+              for coverage in analysis.FUNNEL_LIMITS}
+    names = {(kind, coverage): words.format(level=level) for kind, words in kinds.items()  # the legend's words
+             for coverage, level in levels.items()}
     limits = result.limits.melt(id_vars=["population", "limit", "kind"], value_vars=["low", "high"],
                                 var_name="bound", value_name="rate")
     limits = limits.assign(line=[names[kind, limit] for kind, limit in zip(limits["kind"], limits["limit"])],
