@@ -35,8 +35,7 @@ def slug(text: str) -> str:
 def glue_number(name: str, value: float | int, *, decimals: int = 0, percent: bool = False) -> None:
     """Store a number for the prose (``{glue:text}`name```), written as the page's language writes it.
 
-    The text is formatted here rather than by a format spec in the prose, so the Dutch edition
-    says ``0,06``, ``12%`` and, for a count up to twenty, ``negen`` from the same sentence source.
+    Formatted here, not in the prose, so the Dutch edition says ``0,06``, ``12%`` and ``negen`` from one source.
     """
     from myst_nb import glue
 
@@ -128,10 +127,9 @@ def data_table(frame: pd.DataFrame, caption: str, *, collapsed: bool = True,
 
 
 def _readable_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Yes/no and decimal cells as this language writes them; English cells are left to pandas.
+    """Yes/no and decimal cells as this language writes them (pandas writes them in English; English stays).
 
-    pandas prints ``True`` and ``0.25`` whatever the language, and its ``decimal`` option does not
-    reach cells of mixed columns, so outside English the cells become text here.
+    Its ``decimal`` option does not reach cells of mixed columns, so outside English the cells become text here.
     """
     if i18n.language() == i18n.SOURCE_LANGUAGE:
         return frame
@@ -202,20 +200,17 @@ def rare_themes_text(matrix: pd.DataFrame, region_id: str, max_others: int = 2) 
     Each count of themes and of regions has its own whole sentence, as languages agree verbs with different words.
     """
     table = rare_themes(matrix, region_id, max_others)
-    limit = i18n.number_word(max_others)
-    if table.empty:
-        sentence = (_("no theme that at most {limit} other region reports") if max_others == 1
-                    else _("no theme that at most {limit} other regions report"))
-        return sentence.format(limit=limit)
     parts = [_rare_theme(label, others) for label, others in zip(table["label"], table["others"])]
-    sentences = {
-        (True, True): _("{count} theme that at most {limit} other region reports: {themes}"),
-        (True, False): _("{count} theme that at most {limit} other regions report: {themes}"),
-        (False, True): _("{count} themes that at most {limit} other region reports: {themes}"),
-        (False, False): _("{count} themes that at most {limit} other regions report: {themes}"),
+    sentences = {  # keyed by (number of themes, up to 2; one other region)
+        (0, True): _("no theme that at most {limit} other region reports"),
+        (0, False): _("no theme that at most {limit} other regions report"),
+        (1, True): _("{count} theme that at most {limit} other region reports: {themes}"),
+        (1, False): _("{count} theme that at most {limit} other regions report: {themes}"),
+        (2, True): _("{count} themes that at most {limit} other region reports: {themes}"),
+        (2, False): _("{count} themes that at most {limit} other regions report: {themes}"),
     }
-    sentence = sentences[len(parts) == 1, max_others == 1]
-    return sentence.format(count=i18n.number_word(len(parts)), limit=limit, themes="; ".join(parts))
+    return sentences[min(len(parts), 2), max_others == 1].format(
+        count=i18n.number_word(len(parts)), limit=i18n.number_word(max_others), themes="; ".join(parts))
 
 
 def _rare_theme(label: str, others: list[str]) -> str:
@@ -252,17 +247,16 @@ def comparable_areas_text(orders: pd.DataFrame, region_id: str) -> str:
 
 def _comparable_clause(level: str, areas: list[str], others: list[str]) -> str:
     """One level's clause: a whole sentence per case, singular or plural, with or without a counterpart."""
-    several = len(areas) > 1
-    if others:
-        clause = (_("the {level} figures for {areas} can be set only beside {others}") if several
-                  else _("the {level} figure for {areas} can be set only beside {others}"))
-    else:
-        clause = (_("the {level} figures for {areas} have no counterpart at the same level in any other region")
-                  if several else
-                  _("the {level} figure for {areas} has no counterpart at the same level in any other region"))
+    clauses = {  # keyed by (a counterpart, several areas)
+        (True, True): _("the {level} figures for {areas} can be set only beside {others}"),
+        (True, False): _("the {level} figure for {areas} can be set only beside {others}"),
+        (False, True): _("the {level} figures for {areas} have no counterpart at the same level in any other region"),
+        (False, False): _("the {level} figure for {areas} has no counterpart at the same level in any other region"),
+    }
     adjectives = {"municipality": _("municipal"), "municipality_group": _("joint"),
                   "centrumgemeente_region": _("regional"), "province": _("provincial")}
-    return clause.format(level=adjectives[level], areas=i18n.join(areas), others=i18n.join(others))
+    return clauses[bool(others), len(areas) > 1].format(level=adjectives[level], areas=i18n.join(areas),
+                                                         others=i18n.join(others))
 
 
 def _plain(name: str) -> str:

@@ -1,13 +1,9 @@
 """The Convention layer: which Istanbul Convention articles the regions' reported work bears on.
 
-Tables in the data package hold the book's own reading (not GREVIO's):
-
-- ``convention_articles``: every article the book refers to (its own selection), with its chapter and group;
-- ``initiative_articles``: the articles each initiative bears on, ``primary`` or ``related``, each link with
-  its rationale, read initiative by initiative; every count, matrix cell and region section comes from it;
-- ``initiatives_without_article``: initiatives that bear on no listed article, with the reason;
-- ``theme_articles`` and ``themes_without_article``: a reading guide from themes to articles, from which
-  nothing is counted.
+The data package holds the book's own reading (not GREVIO's): the articles it selects (``convention_articles``);
+the links of each initiative, ``primary`` or ``related``, each with its rationale (``initiative_articles``), from
+which every count, matrix cell and region section comes, or the reason it has none (``initiatives_without_article``);
+and a reading guide from themes to articles (``theme_articles``, ``themes_without_article``), which counts nothing.
 """
 
 from __future__ import annotations
@@ -75,9 +71,8 @@ def _counted_links(links: pd.DataFrame, by: list[str], **listed: tuple) -> pd.Da
 def article_region_matrix(dataset: data.Dataset) -> pd.DataFrame:
     """For every article (but the ``monitoring`` group, which the annex cannot touch) and region, its links.
 
-    Columns: ``article``, ``label``, ``group``, ``group_label``, ``region_id``, ``name_en``, ``initiatives``,
-    ``primary`` (both counts, zero included), ``link`` ('primary', 'related only' or 'none'),
-    ``initiative_list`` ('ze-01 (para. 3): ...' joined by ' | ') and ``paragraphs``.
+    Besides the article's and region's columns: ``initiatives`` and ``primary`` (counts, zero included), ``link``
+    ('primary', 'related only' or 'none'), ``initiative_list`` ('ze-01 (para. 3): ...' | ...) and ``paragraphs``.
     """
     arts = articles(dataset)
     links = initiative_articles(dataset)

@@ -45,8 +45,8 @@ class RegionChapter:
         chapter.glue_text("n_years", i18n.number_word(len(years)))
         chapter.glue_year("first_year", years[0])
         chapter.glue_year("last_year", years[-1])
-        matrix = analysis.theme_matrix(self.dataset.initiatives, self.dataset.initiative_themes,
-                                       self.dataset.themes, self.dataset.regions)
+        data = self.dataset
+        matrix = analysis.theme_matrix(data.initiatives, data.initiative_themes, data.themes, data.regions)
         chapter.glue_text("rare_themes", chapter.rare_themes_text(matrix, self.region_id))
         chapter.glue_text("comparable_areas", chapter.comparable_areas_text(self.dataset.orders, self.region_id))
         chapter.glue_text("convention_notable", convention.notable_article_text(self.dataset, self.region_id))
@@ -79,9 +79,7 @@ class RegionChapter:
               measures: tuple[str, ...] = ("orders_imposed",), nouns: dict[str, str] | None = None):
         """The region's figures, titled with the adjusted verdicts on the changes in ``measures`` of ``area``.
 
-        ``subtitle`` (its second line) says what the chart shows; ``description`` opens its text for a screen
-        reader, which every figure follows; ``paragraphs`` are the annex's, for the source line; ``area``
-        defaults to the main area; ``nouns`` words a measure otherwise (Rotterdam's known violations).
+        ``description`` opens the text every figure follows; ``nouns`` words a measure otherwise (known violations).
         """
         area = area or self.area
         change = analysis.year_changes(self.dataset.orders).set_index("area").loc[area]

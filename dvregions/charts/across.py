@@ -49,10 +49,9 @@ def verdict_title(changes: pd.DataFrame, noun: str) -> str:
 
 def _change_chart(orders: pd.DataFrame, limit: int, plot, texts: tuple[str, str, str],
                   describe_area) -> alt.VConcatChart:
-    """A chart of the change in orders from the earlier to the later year, titled with the adjusted verdicts.
+    """A chart of the change in orders between two years, titled with the adjusted verdicts.
 
-    ``texts`` are its first and second subtitle lines and its description's opening (``{earlier}``, ``{later}``
-    and ``{tests}`` filled in); ``describe_area`` words one area's row, for the areas shown, largest change first.
+    ``texts``: two subtitle lines and the description's opening; ``describe_area`` words each area shown.
     """
     changes = analysis.year_changes(orders)
     years = dict(zip(("earlier", "later"), plots.pair_names(changes)), tests=i18n.number(len(changes)))

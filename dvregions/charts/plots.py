@@ -67,10 +67,9 @@ def _year_scales(*years: str) -> tuple[alt.Scale, alt.Scale]:
 
 def _with_gaps(data: pd.DataFrame) -> pd.DataFrame:
     """Rows, ``stated=False``, for the figures left out here but given elsewhere, so a chart says "not stated"."""
-    grid = pd.MultiIndex.from_product(
-        [data["area"].unique(), data["year"].unique(), data["measure_label"].unique()],
-        names=["area", "year", "measure_label"]).to_frame(index=False)
-    full = grid.merge(data, on=["area", "year", "measure_label"], how="left")
+    keys = ["area", "year", "measure_label"]
+    grid = pd.MultiIndex.from_product([data[key].unique() for key in keys], names=keys).to_frame(index=False)
+    full = grid.merge(data, on=keys, how="left")
     full["stated"] = full["value"].notna()
     full["value"] = full["value"].fillna(0).astype("int64")
     full["note"] = full["note"].fillna("")

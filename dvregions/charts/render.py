@@ -120,8 +120,7 @@ def static_svg(spec: dict[str, Any]) -> str:
 def svg_img_tag(svg: str, description: str) -> str:
     """An ``<img>`` carrying the SVG as a data URI, with alt and title text.
 
-    The URI is percent-encoded rather than base64: about 20% shorter and, being mostly plain text, it
-    compresses (and diffs) far better in git. It holds no '"', '&' or '<', so it is attribute-safe as is.
+    Percent-encoded, not base64: 20% shorter, diffs and compresses far better, and holds no '"', '&' or '<'.
     """
     alt_text = html.escape(description, quote=True)
     uri = "data:image/svg+xml," + quote(svg, safe=_URI_SAFE)
