@@ -200,7 +200,9 @@ def rare_themes_text(matrix: pd.DataFrame, region_id: str, max_others: int = 2) 
     Each count of themes and of regions has its own whole sentence, as languages agree verbs with different words.
     """
     table = rare_themes(matrix, region_id, max_others)
-    parts = [_rare_theme(label, others) for label, others in zip(table["label"], table["others"])]
+    parts = [_("{theme} (also {regions})").format(theme=_plain(label).lower(), regions=i18n.join(
+        [_plain(other) for other in others])) if others else _("{theme} (no other region)").format(
+        theme=_plain(label).lower()) for label, others in zip(table["label"], table["others"])]
     sentences = {  # keyed by (number of themes, up to 2; one other region)
         (0, True): _("no theme that at most {limit} other region reports"),
         (0, False): _("no theme that at most {limit} other regions report"),
@@ -211,14 +213,6 @@ def rare_themes_text(matrix: pd.DataFrame, region_id: str, max_others: int = 2) 
     }
     return sentences[min(len(parts), 2), max_others == 1].format(
         count=i18n.number_word(len(parts)), limit=i18n.number_word(max_others), themes="; ".join(parts))
-
-
-def _rare_theme(label: str, others: list[str]) -> str:
-    """'elder abuse (also Rotterdam)' or 'complex divorces (no other region)'."""
-    theme = _plain(label).lower()
-    if not others:
-        return _("{theme} (no other region)").format(theme=theme)
-    return _("{theme} (also {regions})").format(theme=theme, regions=i18n.join([_plain(other) for other in others]))
 
 
 def comparable_areas(orders: pd.DataFrame, region_id: str) -> pd.DataFrame:
@@ -241,13 +235,7 @@ def comparable_areas(orders: pd.DataFrame, region_id: str) -> pd.DataFrame:
 
 def comparable_areas_text(orders: pd.DataFrame, region_id: str) -> str:
     """The comparison as prose, one clause per level: 'the provincial figure for Zeeland can be set only beside ...'."""
-    return "; ".join(_comparable_clause(row.area_level, row.areas, row.others)
-                     for row in comparable_areas(orders, region_id).itertuples())
-
-
-def _comparable_clause(level: str, areas: list[str], others: list[str]) -> str:
-    """One level's clause: a whole sentence per case, singular or plural, with or without a counterpart."""
-    clauses = {  # keyed by (a counterpart, several areas)
+    clauses = {  # a whole sentence per case, keyed by (a counterpart, several areas)
         (True, True): _("the {level} figures for {areas} can be set only beside {others}"),
         (True, False): _("the {level} figure for {areas} can be set only beside {others}"),
         (False, True): _("the {level} figures for {areas} have no counterpart at the same level in any other region"),
@@ -255,8 +243,9 @@ def _comparable_clause(level: str, areas: list[str], others: list[str]) -> str:
     }
     adjectives = {"municipality": _("municipal"), "municipality_group": _("joint"),
                   "centrumgemeente_region": _("regional"), "province": _("provincial")}
-    return clauses[bool(others), len(areas) > 1].format(level=adjectives[level], areas=i18n.join(areas),
-                                                         others=i18n.join(others))
+    return "; ".join(clauses[bool(row.others), len(row.areas) > 1].format(
+        level=adjectives[row.area_level], areas=i18n.join(row.areas), others=i18n.join(row.others))
+        for row in comparable_areas(orders, region_id).itertuples())
 
 
 def _plain(name: str) -> str:

@@ -49,7 +49,10 @@ def glue_chapter(dataset: data.Dataset) -> None:
     chapter.glue_text("conv_most_regions", most_regions(summary))
     for group in GROUPS_IN_THE_ANNEX:
         rows = summary[summary["group"] == group]
-        chapter.glue_text(f"conv_reached_{group}", _reached_phrase(rows[rows["initiatives"] > 0]) or _("none"))
+        reached = rows[rows["initiatives"] > 0]  # 'Art. 7 Comprehensive ... policies (8 regions); ...'
+        chapter.glue_text(f"conv_reached_{group}", "; ".join(
+            (_("{article} ({regions} region)") if r.regions == 1 else _("{article} ({regions} regions)"))
+            .format(article=r.label, regions=i18n.number(r.regions)) for r in reached.itertuples()) or _("none"))
         silent = rows[rows["initiatives"] == 0]
         chapter.glue_text(f"conv_silent_{group}", "; ".join(silent["label"]) or _("none of the articles listed here"))
     everywhere = summary[summary["regions"] == len(dataset.regions)]
@@ -63,12 +66,6 @@ def most_regions(summary: pd.DataFrame) -> str:
     rows = summary[summary["regions_primary"] == top].sort_values("article")
     sentence = (_("{articles}, in {regions} region") if top == 1 else _("{articles}, in {regions} regions"))
     return sentence.format(articles=i18n.join(rows["label"].tolist()), regions=i18n.number(int(top)))
-
-
-def _reached_phrase(rows: pd.DataFrame) -> str:
-    """'Art. 7 Comprehensive and co-ordinated policies (8 regions); ...' for the articles in ``rows``."""
-    return "; ".join((_("{article} ({regions} region)") if r.regions == 1 else _("{article} ({regions} regions)"))
-                     .format(article=r.label, regions=i18n.number(r.regions)) for r in rows.itertuples())
 
 
 def gender_links(links: pd.DataFrame, dataset: data.Dataset, article: int = 6) -> str:

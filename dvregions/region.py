@@ -221,20 +221,18 @@ def rates_by_year(rates: pd.DataFrame) -> str:
 
 def _with_intervals(values: list[tuple[str, int, str, str]]) -> str:
     """(value, year, low, high) as '1.86 in 2016 (95% interval 1.45 to 2.35) and 1.18 in 2017 (0.86 to 1.58)'."""
-    parts = [(_("{rate} in {year} ({low} to {high})") if index else
-              _("{rate} in {year} (95% interval {low} to {high})")).format(rate=value, year=year, low=low, high=high)
-             for index, (value, year, low, high) in enumerate(values)]
-    return i18n.join(parts)
+    return i18n.join([(_("{rate} in {year} ({low} to {high})") if index else
+                       _("{rate} in {year} (95% interval {low} to {high})")).format(
+        rate=value, year=year, low=low, high=high) for index, (value, year, low, high) in enumerate(values)])
 
 
 def population_phrase(rates: pd.DataFrame) -> str:
     """The population the rates rest on: '381,252 inhabitants registered on 1 January 2016'."""
     bases = rates[["population", "reference_date", "derived"]].drop_duplicates().sort_values("reference_date")
-    parts = [(_("{population} inhabitants registered on {day}, the sum of its municipalities") if derived else
-              _("{population} inhabitants registered on {day}")).format(
+    return i18n.join([(_("{population} inhabitants registered on {day}, the sum of its municipalities") if derived
+                       else _("{population} inhabitants registered on {day}")).format(
         population=i18n.number(int(population)), day=i18n.day(date))
-        for population, date, derived in bases.itertuples(index=False)]
-    return i18n.join(parts)
+        for population, date, derived in bases.itertuples(index=False)])
 
 
 def funnel_position(funnels: list[analysis.Funnel], area: str) -> str:

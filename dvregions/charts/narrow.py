@@ -92,10 +92,9 @@ def _wrap_channel_titles(encoding: dict[str, Any]) -> None:
         definition = encoding.get(channel)
         if not isinstance(definition, dict):
             continue
-        if isinstance(definition.get("title"), str):
-            lines = balanced_lines(definition["title"], CHANNEL_TITLE_CHARS)
-            if len(lines) > 1:
-                definition["title"] = lines
+        if isinstance(definition.get("title"), str) and len(lines := balanced_lines(definition["title"],
+                                                                                   CHANNEL_TITLE_CHARS)) > 1:
+            definition["title"] = lines
         domain = definition["scale"].get("domain") if isinstance(definition.get("scale"), dict) else None
         if isinstance(definition.get("legend"), dict | type(None)) and isinstance(domain, list) and \
                 any(isinstance(label, str) and len(label) > LEGEND_LABEL_CHARS for label in domain):

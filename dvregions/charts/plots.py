@@ -212,8 +212,7 @@ def orders_dumbbell(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
     data = largest_changes(changes, limit)
     points = data.melt(id_vars=["area", "level_label", "change", "earlier_year", "later_year"],
                        value_vars=["earlier", "later"], var_name="which", value_name="orders")
-    points["year"] = [str(e if w == "earlier" else lat) for w, e, lat in
-                      zip(points["which"], points["earlier_year"], points["later_year"])]
+    points["year"] = points["earlier_year"].where(points["which"] == "earlier", points["later_year"]).astype(str)
     earlier, later = pair_names(data)
     points["pair"] = points["which"].map({"earlier": earlier, "later": later})
     points = points[["area", "level_label", "change", "year", "pair", "orders"]]
@@ -227,9 +226,10 @@ def orders_dumbbell(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
     return _level_panels((rule + dots).properties(width=theme.WIDTH - 200, height=alt.Step(22)))
 
 
-def _interval(base: alt.Chart, field: str, x: alt.X) -> alt.Chart:
-    """A grey rule from ``{field}_low`` to ``{field}_high`` on the axis ``x`` (which names the low field)."""
-    return base.mark_rule(strokeWidth=2, color=theme.MUTED).encode(x=x, x2=f"{field}_high:Q")
+def _interval_and_point(base: alt.Chart, field: str, x: alt.X, cues: dict, point_x: alt.X | str = ""):
+    """A grey rule from ``{field}_low`` to ``{field}_high`` (``x`` names the low field), and a point at ``field``."""
+    interval = base.mark_rule(strokeWidth=2, color=theme.MUTED).encode(x=x, x2=f"{field}_high:Q")
+    return interval, base.mark_point(filled=True, size=90, opacity=1).encode(x=point_x or f"{field}:Q", **cues)
 
 
 def violation_rate_intervals(rates: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
@@ -246,10 +246,10 @@ def violation_rate_intervals(rates: pd.DataFrame, limit: int = MAX_AREAS) -> alt
                         ("orders_imposed:Q", _("Orders imposed")), ("rate:Q", _("Violations per order"), ".2f"),
                         ("rate_low:Q", _("95% interval from"), ".2f"), ("rate_high:Q", _("95% interval to"), ".2f"),
                         ("counted:N", _("What the area counts"))))
-    interval = _interval(base, "rate", alt.X("rate_low:Q", axis=alt.Axis(format=".2f"), scale=alt.Scale(zero=True),
-                                             title=_("Violations per order imposed (exact 95% Poisson interval)")))
-    point = base.mark_point(filled=True, size=90, opacity=1).encode(
-        x="rate:Q", **_cues("year:N", _("Year"), *_year_scales(*sorted(data["year"].unique()))))
+    interval, point = _interval_and_point(
+        base, "rate", alt.X("rate_low:Q", axis=alt.Axis(format=".2f"), scale=alt.Scale(zero=True),
+                            title=_("Violations per order imposed (exact 95% Poisson interval)")),
+        _cues("year:N", _("Year"), *_year_scales(*sorted(data["year"].unique()))))
     return (interval + point).properties(width=theme.WIDTH - 200, height=44).facet(row=panel_rows("area"), spacing=4)
 
 
@@ -279,14 +279,13 @@ def change_ratios(changes: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
                         ("verdict:N", _("Reading"))))
     no_change = base.mark_rule(color=theme.INK, strokeDash=[4, 3]).encode(
         x=alt.X("one:Q", scale=x_scale), y=alt.value(0), y2=alt.value("height")).transform_calculate(one="1")
-    interval = _interval(base, "ratio", alt.X("ratio_low:Q", scale=x_scale, axis=alt.Axis(values=ticks, format="~g"),
-                                              title=_("Later year ÷ earlier year (log scale; 1 = no change)")))
     domain = [verdicts[False], verdicts[True]]
-    point = base.mark_point(filled=True, size=90, opacity=1).encode(
-        x=alt.X("ratio:Q", scale=x_scale),
-        **_cues("verdict:N", None, alt.Scale(domain=domain, range=[theme.WITHIN_CHANCE_COLOUR,
-                                                                   theme.BEYOND_CHANCE_COLOUR]),
-                alt.Scale(domain=domain, range=["circle", "diamond"])))
+    interval, point = _interval_and_point(
+        base, "ratio", alt.X("ratio_low:Q", scale=x_scale, axis=alt.Axis(values=ticks, format="~g"),
+                             title=_("Later year ÷ earlier year (log scale; 1 = no change)")),
+        _cues("verdict:N", None, alt.Scale(domain=domain, range=[theme.WITHIN_CHANCE_COLOUR,
+                                                                 theme.BEYOND_CHANCE_COLOUR]),
+              alt.Scale(domain=domain, range=["circle", "diamond"])), alt.X("ratio:Q", scale=x_scale))
     return _level_panels((interval + no_change + point).properties(width=theme.WIDTH - 200, height=alt.Step(24)))
 
 

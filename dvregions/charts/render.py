@@ -113,8 +113,7 @@ def static_svg(spec: dict[str, Any]) -> str:
     """The spec as SVG by vl-convert (no browser, no network), in its bundled fonts: the same on every machine."""
     import vl_convert as vlc
 
-    svg = vlc.vegalite_to_svg(clean_spec(spec), vl_version=vl_convert_version())
-    return _ARIA_ATTRS.sub("", svg)
+    return _ARIA_ATTRS.sub("", vlc.vegalite_to_svg(clean_spec(spec), vl_version=vl_convert_version()))
 
 
 def svg_img_tag(svg: str, description: str) -> str:

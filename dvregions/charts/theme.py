@@ -67,12 +67,7 @@ def theme() -> alt.theme.ThemeConfig:
     chapter runs in. An English spec carries no ``locale`` at all and stays byte-for-byte as before.
     """
     locale = NUMBER_LOCALES.get(i18n.language())
-    return {"config": {**_config(), **({"locale": {"number": locale}} if locale else {})}}
-
-
-def _config() -> dict:
-    """The language-independent part of the theme's configuration."""
-    return {
+    return {"config": {
         "font": FONT,
         "background": PAPER,
         "padding": 8,
@@ -90,7 +85,8 @@ def _config() -> dict:
         "point": {"size": 80, "filled": True},
         "line": {"strokeWidth": 2},
         "concat": {"spacing": 12},
-    }
+        **({"locale": {"number": locale}} if locale else {}),
+    }}
 
 
 def enable_theme() -> None:
