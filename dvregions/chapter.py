@@ -111,8 +111,7 @@ def data_table(frame: pd.DataFrame, caption: str, *, collapsed: bool = True,
                labels: dict[str, str] | None = None) -> HTML:
     """An accessible HTML table with a caption, for readers who cannot see the chart beside it.
 
-    Missing values read "not stated"; ``collapsed`` folds it under a "Data table: <caption>" line; ``labels``
-    maps a column to its header. No random ids, so stored outputs are reproducible.
+    ``collapsed`` folds it under a summary line, ``labels`` name the columns; no random ids (reproducible outputs).
     """
     missing = _("not stated")
     shown = _readable_cells(frame.rename(columns=labels or {}))

@@ -1,7 +1,6 @@
 """What the Convention chapter glues and shows: its counts, phrases, tables and the matrix, from the links.
 
-Every count comes from the links read initiative by initiative (:func:`dvregions.convention.initiative_articles`);
-where articles tie for "most", the phrase names all of them.
+Every count comes from :func:`dvregions.convention.initiative_articles`; every article of a tie for "most" is named.
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 """What a region chapter calls (``RegionChapter("zeeland").glue()``): its glued figures, its charts and tables.
 
-:meth:`RegionChapter.glue` glues every number and phrase of the prose from the data under names without a year
-(``orders_by_year``), so a new year reaches every sentence; other areas than the main one get their slug first.
+Glue names have no year (``orders_by_year``), so a new year reaches every sentence; other areas get their slug first.
 """
 
 from __future__ import annotations
@@ -25,8 +24,7 @@ def measure_nouns() -> dict[str, str]:
 class RegionChapter:
     """One region's chapter (``region_id`` of ``regions.csv``): its data, glued figures, charts and tables.
 
-    ``area`` is the area the prose is mainly about (default: the region's widest area with orders imposed,
-    when there is exactly one).
+    ``area``: the area the prose is mainly about (default: the region's widest area with orders imposed, if one).
     """
 
     def __init__(self, region_id: str, area: str | None = None):
@@ -129,14 +127,14 @@ class RegionChapter:
     def procedure_path_table(self, caption: str) -> HTML:
         """Per year: procedures, orders and violations, the share of procedures ending in an order and the rate."""
         path = analysis.procedure_path(self.orders, self.area)
-        interval = _("{low} to {high}")
-        shown = path.assign(
-            share_ordered=path["share_ordered"].map(i18n.percent),
-            share_interval=[interval.format(low=i18n.percent(low), high=i18n.percent(high))
-                            for low, high in zip(path["share_low"], path["share_high"])],
-            rate=[i18n.number(rate, 2) for rate in path["rate"]],
-            rate_interval=[interval.format(low=i18n.number(low, 2), high=i18n.number(high, 2))
-                           for low, high in zip(path["rate_low"], path["rate_high"])])
+        def interval(field: str, write) -> list[str]:  # '12% to 20%'
+            return [_("{low} to {high}").format(low=write(low), high=write(high))
+                    for low, high in zip(path[f"{field}_low"], path[f"{field}_high"])]
+
+        shown = path.assign(share_ordered=path["share_ordered"].map(i18n.percent),
+                            share_interval=interval("share", i18n.percent),
+                            rate=[i18n.number(rate, 2) for rate in path["rate"]],
+                            rate_interval=interval("rate", lambda value: i18n.number(value, 2)))
         labels = {"year": _("Year"), **analysis.measure_labels(),
                   "share_ordered": _("Share of procedures that ended in an order"),
                   "share_interval": _("95% interval (Wilson)"), "rate": _("Violations per order (a rate, not a share)"),

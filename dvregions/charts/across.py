@@ -16,9 +16,7 @@ from dvregions.i18n import _
 def _shown(table: pd.DataFrame, limit: int) -> str:
     """The end of a subtitle saying how many of the areas are shown, or nothing when all are."""
     areas = table["area"].nunique()
-    if areas <= limit:
-        return ""
-    return _("; the {limit} areas with the largest values of {areas} shown").format(
+    return "" if areas <= limit else _("; the {limit} areas with the largest values of {areas} shown").format(
         limit=i18n.number(limit), areas=i18n.number(areas))
 
 
@@ -49,10 +47,7 @@ def verdict_title(changes: pd.DataFrame, noun: str) -> str:
 
 def _change_chart(orders: pd.DataFrame, limit: int, plot, texts: tuple[str, str, str],
                   describe_area) -> alt.VConcatChart:
-    """A chart of the change in orders between two years, titled with the adjusted verdicts.
-
-    ``texts``: two subtitle lines and the description's opening; ``describe_area`` words each area shown.
-    """
+    """A change chart, titled with the verdicts; ``texts`` (subtitles, description's opening) and areas' words vary."""
     changes = analysis.year_changes(orders)
     years = dict(zip(("earlier", "later"), plots.pair_names(changes)), tests=i18n.number(len(changes)))
     subtitle, tests, lead = (text.format(**years) for text in texts)

@@ -10,11 +10,6 @@ from dvregions.charts.theme import INK, MUTED, PAPER, SEQUENTIAL, WIDTH
 from dvregions.i18n import _
 
 
-def link_labels() -> dict[str, str]:
-    """The tooltip's words for each ``link`` of the matrix, in the current language."""
-    return {"primary": _("Primary link"), "related only": _("Related links only"), "none": _("None")}
-
-
 def _by_region(data: pd.DataFrame, region_order: list[str], y: alt.Y, lines: list[alt.Tooltip]) -> alt.Chart:
     """A matrix's base: one column per region, named above it, and rows ``y``."""
     axis = alt.Axis(labelAngle=-35, orient="top", labelLimit=220)
@@ -41,7 +36,8 @@ def article_region_matrix(matrix: pd.DataFrame, region_order: list[str], group_o
     invisible but keep their tooltip; every reached cell prints its number of initiatives. A single cell layer
     keeps every panel's mark group non-empty, so each group has an accessible name.
     """
-    data = matrix.assign(link_label=matrix["link"].map(link_labels()))
+    data = matrix.assign(link_label=matrix["link"].map(  # the tooltip's words for each link
+        {"primary": _("Primary link"), "related only": _("Related links only"), "none": _("None")}))
     article_order = data.sort_values("article")["label"].drop_duplicates().tolist()
     columns = ["article", "label", "group_label", "name_en", "initiatives", "link", "link_label",
                "initiative_list", "paragraphs"]
@@ -66,8 +62,7 @@ def article_region_matrix(matrix: pd.DataFrame, region_order: list[str], group_o
 def theme_matrix_with_articles(matrix: pd.DataFrame, theme_order: list[str], region_order: list[str]) -> alt.Chart:
     """Themes by regions, as in chapter 12, with each theme's Convention articles in the tooltip.
 
-    ``matrix`` is :func:`dvregions.analysis.theme_matrix` with the ``articles`` of
-    :func:`dvregions.convention.theme_article_labels`; the orders are theme labels and region names.
+    ``matrix``: :func:`dvregions.analysis.theme_matrix` with the ``articles`` of ``convention.theme_article_labels``.
     """
     base = _by_region(matrix[["name_en", "label", "initiatives", "descriptions", "paragraphs", "articles"]],
                       region_order, alt.Y("label:N", sort=theme_order, title=None),

@@ -1,7 +1,6 @@
 """A phone-sized layout of a chart: the same spec drawn narrow, since shrunk to a 320 px phone its text is 6 px.
 
-Narrower plots, shorter title lines, a one-column legend, axis labels cut sooner (tooltips and tables keep them);
-charts sized by their data (``width: {"step": ...}``) stay. Shown below :data:`BREAKPOINT_REM` (``dvbook``).
+Narrower plots, shorter titles, a one-column legend, axis labels cut sooner; charts sized by their data stay as is.
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 """The book's charts: tidy tables in, an unfinished Altair chart out, titled by its finding in :func:`layers.finish`.
 
-Charts select only the columns they draw, so the spec stays small; every mark has a tooltip, and every word
-a chart shows is in the current language, read when the chart is made.
+Charts select only the columns they draw (small specs); every mark has a tooltip; every word is in the language.
 """
 
 from __future__ import annotations
@@ -73,8 +72,7 @@ def _with_gaps(data: pd.DataFrame) -> pd.DataFrame:
     full["stated"] = full["value"].notna()
     full["value"] = full["value"].fillna(0).astype("int64")
     full["note"] = full["note"].fillna("")
-    missing = _("not stated")
-    full["label"] = [i18n.number(v) if stated else missing for v, stated in zip(full["value"], full["stated"])]
+    full["label"] = [i18n.number(v) if stated else _("not stated") for v, stated in zip(full["value"], full["stated"])]
     return full
 
 
@@ -233,10 +231,7 @@ def _interval_and_point(base: alt.Chart, field: str, x: alt.X, cues: dict, point
 
 
 def violation_rate_intervals(rates: pd.DataFrame, limit: int = MAX_AREAS) -> alt.Chart:
-    """Violations per order imposed with its exact 95% Poisson interval, per area and year.
-
-    A rate, not a share (an order can be violated more than once): the axis is not capped at 100%.
-    """
+    """Violations per order imposed (a rate, not a share: not capped at 100%), exact 95% intervals, by area and year."""
     data = rates[rates["area"].isin(shown_areas(rates, "orders_imposed", limit))]
     data = data.assign(year=data["year"].astype(str), area=data["area"] + " (" + data["level_label"].str.lower() + ")")
     base = alt.Chart(data[["area", "level_label", "year", "violations", "orders_imposed", "rate", "rate_low",

@@ -1,8 +1,7 @@
 """The book's one chart theme, registered with Altair once; every colour the charts use is named here only.
 
-Okabe-Ito colours, safe for the common colour-vision deficiencies; the pairs the book contrasts most also differ
-in lightness, to survive greyscale printing, and charts add a second cue (shape, position or label) so no meaning
-rests on colour alone. Counts use one blue ramp; cells that carry text, light tints (:data:`LEVEL_TINTS`).
+Okabe-Ito colours (safe for common colour-vision deficiencies); contrasted pairs also differ in lightness, for grey
+print, and a second cue (shape, position, label) means no meaning rests on colour alone. Counts use one blue ramp.
 """
 
 from __future__ import annotations
