@@ -154,10 +154,7 @@ def key_figures(orders: pd.DataFrame) -> pd.DataFrame:
 
 
 def rates_table(rates: pd.DataFrame) -> pd.DataFrame:
-    """Orders imposed per 10,000 inhabitants (:func:`dvregions.analysis.population_rates`) as a table to read.
-
-    Each row names its population, when it was counted and whether it sums municipalities: what the rate rests on.
-    """
+    """Orders per 10,000 inhabitants as a table to read, each row naming the population its rate rests on."""
     table = rates.assign(reference_date=rates["reference_date"].map(i18n.day),
                          derived=rates["derived"].map({True: _("sum of its municipalities"), False: _("as published")}))
     headers = {

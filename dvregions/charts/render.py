@@ -3,8 +3,7 @@
 Stock Altair output loads Vega from a CDN, carries a random ``div`` id and uses a Vega-Lite mime type that
 JupyterLab 4 cannot draw. This renderer returns a mime bundle whose bytes depend only on the chart spec:
 
-- ``application/vnd.dvregions.chart+json``: id, spec, description and Vega-Lite version, which
-  :mod:`dvbook.sphinx_ext` turns into an interactive figure;
+- ``application/vnd.dvregions.chart+json``: id, spec, description and Vega-Lite version, for the book's figure;
 - ``application/vnd.vega.v5+json``: the spec compiled to Vega for JupyterLab's bundled Vega renderer, which is
   *safe* (it draws in untrusted notebooks too, offline) and ranks 57, above every static type below but
   ``text/html`` (50), hence no ``text/html``; its Vega-Lite (5.6) is older than ours (6), hence compiled Vega;
