@@ -19,29 +19,17 @@ GROUPS_IN_THE_ANNEX = ("general", "policies_data", "prevention", "protection_sup
 
 
 def glue_chapter(dataset: data.Dataset) -> None:
-    """Glue every count and phrase of the Convention chapter."""
+    """Glue every count and phrase of the Convention chapter (in the order its stored outputs keep them)."""
     summary = convention.article_summary(dataset)
     links = convention.initiative_articles(dataset)
     without = dataset.initiatives_without_article
-    orders = dataset.orders
-    with_violations = set(orders.loc[orders["measure"] == "violations", "region_id"])
-    counts = {"conv_n_listed": len(dataset.convention_articles), "conv_n_articles": len(summary),
-              "conv_n_reached": int((summary["initiatives"] > 0).sum()),
-              "conv_n_silent": int((summary["initiatives"] == 0).sum()),
-              "conv_n_initiatives": len(dataset.initiatives), "conv_n_initiative_links": len(links),
-              "conv_n_linked": links["initiative_id"].nunique(),
-              "conv_n_primary_links": int((links["strength"] == "primary").sum()), "conv_n_unlinked": len(without),
-              # which regions give orders and violations, and how many breakdowns by sex the figures have
-              "conv_n_regions_orders": orders.loc[orders["measure"] == "orders_imposed", "region_id"].nunique(),
-              "conv_n_regions_violations": len(with_violations),
-              "conv_n_order_figures": int((orders["measure"] == "orders_imposed").sum()),
-              "conv_n_violation_figures": int((orders["measure"] == "violations").sum()),
-              "conv_n_sex_breakdowns": len([c for c in orders.columns if c in ("sex", "gender")])}
-    for name, value in counts.items():
-        chapter.glue_number(name, value)
-    regions = dataset.regions
-    chapter.glue_text("conv_regions_no_violations", i18n.join(
-        regions.loc[~regions["region_id"].isin(with_violations), "name_en"].tolist()))
+    _glue_numbers({"conv_n_listed": len(dataset.convention_articles), "conv_n_articles": len(summary),
+                   "conv_n_reached": int((summary["initiatives"] > 0).sum()),
+                   "conv_n_silent": int((summary["initiatives"] == 0).sum()),
+                   "conv_n_initiatives": len(dataset.initiatives), "conv_n_initiative_links": len(links),
+                   "conv_n_linked": links["initiative_id"].nunique(),
+                   "conv_n_primary_links": int((links["strength"] == "primary").sum()),
+                   "conv_n_unlinked": len(without)})
     chapter.glue_text("conv_unlinked", "; ".join(
         _("{initiative}: {reason}").format(initiative=i, reason=r.rstrip("."))
         for i, r in zip(without["initiative_id"], without["reason"])) or _("none"))
@@ -56,7 +44,23 @@ def glue_chapter(dataset: data.Dataset) -> None:
         chapter.glue_text(f"conv_silent_{group}", "; ".join(silent["label"]) or _("none of the articles listed here"))
     everywhere = summary[summary["regions"] == len(dataset.regions)]
     chapter.glue_text("conv_everywhere", "; ".join(everywhere["label"]) or _("none"))
+    # which regions give orders and violations, and how many breakdowns by sex the figures have
+    orders = dataset.orders
+    regions = dataset.regions
+    with_violations = set(orders.loc[orders["measure"] == "violations", "region_id"])
+    _glue_numbers({"conv_n_regions_orders": orders.loc[orders["measure"] == "orders_imposed", "region_id"].nunique(),
+                   "conv_n_regions_violations": len(with_violations)})
+    chapter.glue_text("conv_regions_no_violations", i18n.join(
+        regions.loc[~regions["region_id"].isin(with_violations), "name_en"].tolist()))
+    _glue_numbers({"conv_n_order_figures": int((orders["measure"] == "orders_imposed").sum()),
+                   "conv_n_violation_figures": int((orders["measure"] == "violations").sum()),
+                   "conv_n_sex_breakdowns": len([c for c in orders.columns if c in ("sex", "gender")])})
     chapter.glue_text("conv_gender_links", gender_links(links, dataset))
+
+
+def _glue_numbers(numbers: dict[str, int]) -> None:
+    for name, value in numbers.items():
+        chapter.glue_number(name, value)
 
 
 def most_regions(summary: pd.DataFrame) -> str:
