@@ -35,8 +35,7 @@ def slug(text: str) -> str:
 def glue_number(name: str, value: float | int, *, decimals: int = 0, percent: bool = False) -> None:
     """Store a number for the prose (``{glue:text}`name```), written as the page's language writes it.
 
-    The text is formatted here rather than by a format spec in the prose, so the Dutch edition
-    says ``0,06``, ``12%`` and, for a count up to twenty, ``negen`` from the same sentence source.
+    Formatted here, not in the prose, so the Dutch edition says ``0,06``, ``12%`` and ``negen`` from one source.
     """
     from myst_nb import glue
 
@@ -65,37 +64,17 @@ def glue_text(name: str, text: str) -> None:
 
 
 def change_values(change: pd.Series) -> dict[str, str]:
-    """The figures of one change, written for a sentence in the current language.
+    """The figures of one row of :func:`dvregions.analysis.year_changes`, for ``template.format(**values)``.
 
-    Parameters
-    ----------
-    change : Series
-        One row of :func:`dvregions.analysis.year_changes`.
-
-    Returns
-    -------
-    dict
-        ``earlier`` and ``later`` (counts), ``earlier_year`` and ``later_year``, and ``p`` and
-        ``p_holm`` (three decimals), to fill a translated template with ``.format(**values)``.
+    ``earlier``, ``later``, ``earlier_year``, ``later_year``, ``p`` and ``p_holm``, in the current language.
     """
-    return {
-        "earlier": i18n.number(int(change["earlier"])),
-        "later": i18n.number(int(change["later"])),
-        "earlier_year": str(int(change["earlier_year"])),
-        "later_year": str(int(change["later_year"])),
-        "p": i18n.p_value(float(change["p_value"])),
-        "p_holm": i18n.p_value(float(change["p_holm"])),
-    }
+    return {**{key: i18n.number(int(change[key])) for key in ("earlier", "later")},
+            **{key: str(int(change[key])) for key in ("earlier_year", "later_year")},
+            "p": i18n.p_value(float(change["p_value"])), "p_holm": i18n.p_value(float(change["p_holm"]))}
 
 
 def change_labels(counts: str) -> dict[str, str]:
-    """Headers of a table of :func:`dvregions.analysis.year_changes`, in the current language.
-
-    Parameters
-    ----------
-    counts : str
-        What the two counts are, already in the current language (e.g. ``_("Orders")``).
-    """
+    """Headers of a table of :func:`dvregions.analysis.year_changes`; ``counts`` names the counts (``_("Orders")``)."""
     return {"area": _("Area"), "level_label": _("Level"), "earlier_year": _("Earlier year"),
             "earlier": _("{counts}, earlier year").format(counts=counts), "later_year": _("Later year"),
             "later": _("{counts}, later year").format(counts=counts), "change": _("Change"), "ratio": _("Ratio"),
@@ -130,26 +109,9 @@ def coverage_description(coverage: pd.DataFrame) -> str:
 
 def data_table(frame: pd.DataFrame, caption: str, *, collapsed: bool = True,
                labels: dict[str, str] | None = None) -> HTML:
-    """An accessible HTML table with a caption, optionally folded away under a summary line.
+    """An accessible HTML table with a caption, for readers who cannot see the chart beside it.
 
-    Used next to each chart, for readers who cannot see the chart. The HTML is built
-    without random ids so stored outputs are reproducible.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        The rows to show; missing values read "not stated", yes/no columns "True"/"False"
-        (both in the current language), and decimals take the language's decimal mark.
-    caption : str
-        The table's caption, already in the current language.
-    collapsed : bool
-        Fold the table away under a "Data table: <caption>" summary line.
-    labels : dict, optional
-        Column name -> header shown, already in the current language.
-
-    Returns
-    -------
-    IPython.display.HTML
+    ``collapsed`` folds it under a summary line, ``labels`` name the columns; no random ids (reproducible outputs).
     """
     missing = _("not stated")
     shown = _readable_cells(frame.rename(columns=labels or {}))
@@ -164,10 +126,9 @@ def data_table(frame: pd.DataFrame, caption: str, *, collapsed: bool = True,
 
 
 def _readable_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Yes/no and decimal cells as this language writes them; English cells are left to pandas as before.
+    """Yes/no and decimal cells as this language writes them (pandas writes them in English; English stays).
 
-    pandas prints ``True`` and ``0.25`` whatever the language, and its ``decimal`` option does not
-    reach cells of mixed columns, so outside English the cells become text here.
+    Its ``decimal`` option does not reach cells of mixed columns, so outside English the cells become text here.
     """
     if i18n.language() == i18n.SOURCE_LANGUAGE:
         return frame
@@ -176,25 +137,16 @@ def _readable_cells(frame: pd.DataFrame) -> pd.DataFrame:
         values = shown[column]
         if pd.api.types.is_bool_dtype(values):
             shown[column] = values.map({True: _("True"), False: _("False")}).astype(object)
-        elif pd.api.types.is_float_dtype(values):
-            shown[column] = values.astype(object).map(_decimal_comma)
+        elif pd.api.types.is_float_dtype(values):  # as pandas writes the float, with a decimal comma
+            shown[column] = values.astype(object).map(lambda v: str(v).replace(".", ",").replace("-", i18n.MINUS)
+                                                      if isinstance(v, float) and not pd.isna(v) else v)
         elif pd.api.types.is_integer_dtype(values) and (values < 0).any():
             shown[column] = values.map(lambda v: i18n.number(int(v)) if pd.notna(v) else v).astype(object)
     return shown
 
 
-def _decimal_comma(value: object) -> object:
-    """A float written as pandas writes it, with a decimal comma; missing values stay missing."""
-    if not isinstance(value, float) or pd.isna(value):
-        return value
-    return str(value).replace(".", ",").replace("-", i18n.MINUS)
-
-
 def key_figures(orders: pd.DataFrame) -> pd.DataFrame:
-    """A region's figures as a key-figures table: one row per area and year, one column per measure.
-
-    Headers and levels are in the current language.
-    """
+    """A region's figures as a table: one row per area and year, one column per measure, in the current language."""
     table = analysis.wide(orders).drop(columns=["region_id"])
     table["area_level"] = table["area_level"].map(analysis.level_labels())
     return table.rename(columns={"area": _("Area"), "area_level": _("Level"), "year": _("Year"),
@@ -202,20 +154,15 @@ def key_figures(orders: pd.DataFrame) -> pd.DataFrame:
 
 
 def rates_table(rates: pd.DataFrame) -> pd.DataFrame:
-    """Orders imposed per 10,000 inhabitants (:func:`dvregions.analysis.population_rates`) as a table to read.
-
-    Each row names the population and the date it was counted on, and whether it is a sum of
-    member municipalities, so a reader sees what every rate rests on.
-    """
+    """Orders per 10,000 inhabitants as a table to read, each row naming the population its rate rests on."""
     table = rates.assign(reference_date=rates["reference_date"].map(i18n.day),
                          derived=rates["derived"].map({True: _("sum of its municipalities"), False: _("as published")}))
-    table = table[["area", "level_label", "year", "orders_imposed", "population", "reference_date", "derived", "rate",
-                   "rate_low", "rate_high", "note"]].round({"rate": 2, "rate_low": 2, "rate_high": 2})
-    return table.rename(columns={
+    headers = {
         "area": _("Area"), "level_label": _("Level"), "year": _("Year"), "orders_imposed": _("Orders imposed"),
         "population": _("Population"), "reference_date": _("Counted on"), "derived": _("Population figure"),
         "rate": _("Per 10,000 inhabitants"), "rate_low": _("Interval from"), "rate_high": _("Interval to"),
-        "note": _("Reading of the area")})
+        "note": _("Reading of the area")}
+    return table[list(headers)].round({"rate": 2, "rate_low": 2, "rate_high": 2}).rename(columns=headers)
 
 
 def initiatives_table(dataset: data.Dataset, region_id: str) -> pd.DataFrame:
@@ -224,65 +171,44 @@ def initiatives_table(dataset: data.Dataset, region_id: str) -> pd.DataFrame:
               .groupby("initiative_id")["label"].agg(", ".join))
     table = dataset.initiatives[dataset.initiatives["region_id"] == region_id].copy()
     table["themes"] = table["initiative_id"].map(themes)
-    years = [_years(start, end) for start, end in zip(table["year_start"], table["year_end"])]
-    table["years"] = years
-    return table[["initiative_id", "description", "name_nl", "years", "themes", "source_paragraph"]].rename(
-        columns={"initiative_id": _("Id"), "description": _("What the annex reports"), "name_nl": _("Dutch name"),
-                 "years": _("Years"), "themes": _("Themes"), "source_paragraph": _("Paragraph")})
-
-
-def _years(start: object, end: object) -> str | None:
-    if pd.isna(start):
-        return None
-    return str(start) if pd.isna(end) or end == start else f"{start}-{end}"
+    table["years"] = [None if pd.isna(start) else str(start) if pd.isna(end) or end == start else f"{start}-{end}"
+                      for start, end in zip(table["year_start"], table["year_end"])]
+    headers = {"initiative_id": _("Id"), "description": _("What the annex reports"), "name_nl": _("Dutch name"),
+               "years": _("Years"), "themes": _("Themes"), "source_paragraph": _("Paragraph")}
+    return table[list(headers)].rename(columns=headers)
 
 
 def rare_themes(matrix: pd.DataFrame, region_id: str, max_others: int = 2) -> pd.DataFrame:
     """Themes a region reports that at most ``max_others`` other regions also report.
 
-    ``matrix`` is ``analysis.theme_matrix(...)``. Returns one row per theme, in theme order, with
-    ``theme_id``, ``label`` and ``others`` (the English names of the other regions that report it, sorted).
+    ``matrix`` is ``analysis.theme_matrix(...)``. One row per theme, in theme order: ``theme_id``, ``label``
+    and ``others`` (the sorted English names of the other regions that report it).
     """
+    others = matrix[matrix["region_id"] != region_id].groupby("theme_id")["name_en"].agg(lambda s: sorted(set(s)))
     own = matrix.loc[matrix["region_id"] == region_id, ["theme_id", "label"]].drop_duplicates()
-    rows = []
-    for theme_id, label in own.itertuples(index=False):
-        others = sorted(set(matrix.loc[(matrix["theme_id"] == theme_id) & (matrix["region_id"] != region_id),
-                                       "name_en"]))
-        if len(others) <= max_others:
-            rows.append({"theme_id": theme_id, "label": label, "others": others})
-    return pd.DataFrame(rows, columns=["theme_id", "label", "others"])
+    own = own.assign(others=[others.get(theme_id, []) for theme_id in own["theme_id"]])
+    return own[own["others"].map(len) <= max_others].reset_index(drop=True)
 
 
 def rare_themes_text(matrix: pd.DataFrame, region_id: str, max_others: int = 2) -> str:
-    """The rare themes as prose, to follow the region's name, in the current language.
+    """The rare themes as prose to follow the region's name: 'two themes that at most two other regions report: ...'.
 
-    For example: 'two themes that at most two other regions report: elder abuse (also
-    Rotterdam); complex divorces (no other region)'. Each count of themes and of regions has its
-    own whole sentence, as languages agree verbs with different words.
+    Each count of themes and of regions has its own whole sentence, as languages agree verbs with different words.
     """
     table = rare_themes(matrix, region_id, max_others)
-    limit = i18n.number_word(max_others)
-    if table.empty:
-        sentence = (_("no theme that at most {limit} other region reports") if max_others == 1
-                    else _("no theme that at most {limit} other regions report"))
-        return sentence.format(limit=limit)
-    parts = [_rare_theme(label, others) for label, others in zip(table["label"], table["others"])]
-    sentences = {
-        (True, True): _("{count} theme that at most {limit} other region reports: {themes}"),
-        (True, False): _("{count} theme that at most {limit} other regions report: {themes}"),
-        (False, True): _("{count} themes that at most {limit} other region reports: {themes}"),
-        (False, False): _("{count} themes that at most {limit} other regions report: {themes}"),
+    parts = [_("{theme} (also {regions})").format(theme=_plain(label).lower(), regions=i18n.join(
+        [_plain(other) for other in others])) if others else _("{theme} (no other region)").format(
+        theme=_plain(label).lower()) for label, others in zip(table["label"], table["others"])]
+    sentences = {  # keyed by (number of themes, up to 2; one other region)
+        (0, True): _("no theme that at most {limit} other region reports"),
+        (0, False): _("no theme that at most {limit} other regions report"),
+        (1, True): _("{count} theme that at most {limit} other region reports: {themes}"),
+        (1, False): _("{count} theme that at most {limit} other regions report: {themes}"),
+        (2, True): _("{count} themes that at most {limit} other region reports: {themes}"),
+        (2, False): _("{count} themes that at most {limit} other regions report: {themes}"),
     }
-    sentence = sentences[len(parts) == 1, max_others == 1]
-    return sentence.format(count=i18n.number_word(len(parts)), limit=limit, themes="; ".join(parts))
-
-
-def _rare_theme(label: str, others: list[str]) -> str:
-    """'elder abuse (also Rotterdam)' or 'complex divorces (no other region)'."""
-    theme = _plain(label).lower()
-    if not others:
-        return _("{theme} (no other region)").format(theme=theme)
-    return _("{theme} (also {regions})").format(theme=theme, regions=i18n.join([_plain(other) for other in others]))
+    return sentences[min(len(parts), 2), max_others == 1].format(
+        count=i18n.number_word(len(parts)), limit=i18n.number_word(max_others), themes="; ".join(parts))
 
 
 def comparable_areas(orders: pd.DataFrame, region_id: str) -> pd.DataFrame:
@@ -294,43 +220,28 @@ def comparable_areas(orders: pd.DataFrame, region_id: str) -> pd.DataFrame:
     imposed = orders[orders["measure"] == "orders_imposed"]
     rows = []
     for level in analysis.LEVELS:
-        own = sorted(set(imposed.loc[(imposed["region_id"] == region_id) & (imposed["area_level"] == level), "area"]))
-        if not own:
-            continue
-        others = sorted(set(imposed.loc[(imposed["region_id"] != region_id) & (imposed["area_level"] == level),
-                                        "area"]))
-        rows.append({"area_level": level, "level_label": analysis.level_labels()[level], "areas": own,
-                     "others": others})
+        at_level = imposed[imposed["area_level"] == level]
+        own = at_level["region_id"] == region_id
+        if own.any():
+            rows.append({"area_level": level, "level_label": analysis.level_labels()[level],
+                         "areas": sorted(set(at_level.loc[own, "area"])),
+                         "others": sorted(set(at_level.loc[~own, "area"]))})
     return pd.DataFrame(rows, columns=["area_level", "level_label", "areas", "others"])
 
 
 def comparable_areas_text(orders: pd.DataFrame, region_id: str) -> str:
-    """The comparison as prose, one clause per level, in the current language.
-
-    For example: 'the provincial figure for Zeeland can be set only beside Friesland'.
-    """
-    return "; ".join(_comparable_clause(row.area_level, row.areas, row.others)
-                     for row in comparable_areas(orders, region_id).itertuples())
-
-
-def _comparable_clause(level: str, areas: list[str], others: list[str]) -> str:
-    """One level's clause: a whole sentence per case, singular or plural, with or without a counterpart."""
-    several = len(areas) > 1
-    if others:
-        clause = (_("the {level} figures for {areas} can be set only beside {others}") if several
-                  else _("the {level} figure for {areas} can be set only beside {others}"))
-    else:
-        clause = (_("the {level} figures for {areas} have no counterpart at the same level in any other region")
-                  if several else
-                  _("the {level} figure for {areas} has no counterpart at the same level in any other region"))
-    return clause.format(level=_level_adjective(level), areas=i18n.join(areas), others=i18n.join(others))
-
-
-def _level_adjective(level: str) -> str:
-    """The adjective for figures of a level of area ('municipal'), in the current language."""
+    """The comparison as prose, one clause per level: 'the provincial figure for Zeeland can be set only beside ...'."""
+    clauses = {  # a whole sentence per case, keyed by (a counterpart, several areas)
+        (True, True): _("the {level} figures for {areas} can be set only beside {others}"),
+        (True, False): _("the {level} figure for {areas} can be set only beside {others}"),
+        (False, True): _("the {level} figures for {areas} have no counterpart at the same level in any other region"),
+        (False, False): _("the {level} figure for {areas} has no counterpart at the same level in any other region"),
+    }
     adjectives = {"municipality": _("municipal"), "municipality_group": _("joint"),
                   "centrumgemeente_region": _("regional"), "province": _("provincial")}
-    return adjectives[level]
+    return "; ".join(clauses[bool(row.others), len(row.areas) > 1].format(
+        level=adjectives[row.area_level], areas=i18n.join(row.areas), others=i18n.join(row.others))
+        for row in comparable_areas(orders, region_id).itertuples())
 
 
 def _plain(name: str) -> str:

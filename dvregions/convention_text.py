@@ -1,7 +1,6 @@
 """What the Convention chapter glues and shows: its counts, phrases, tables and the matrix, from the links.
 
-Every count comes from the links read initiative by initiative (:func:`dvregions.convention.initiative_articles`);
-where articles tie for "most", the phrase names all of them.
+Every count comes from :func:`dvregions.convention.initiative_articles`; every article of a tie for "most" is named.
 """
 
 from __future__ import annotations
@@ -20,32 +19,48 @@ GROUPS_IN_THE_ANNEX = ("general", "policies_data", "prevention", "protection_sup
 
 
 def glue_chapter(dataset: data.Dataset) -> None:
-    """Glue every count and phrase of the Convention chapter."""
+    """Glue every count and phrase of the Convention chapter (in the order its stored outputs keep them)."""
     summary = convention.article_summary(dataset)
     links = convention.initiative_articles(dataset)
     without = dataset.initiatives_without_article
-    chapter.glue_number("conv_n_listed", len(dataset.convention_articles))
-    chapter.glue_number("conv_n_articles", len(summary))
-    chapter.glue_number("conv_n_reached", int((summary["initiatives"] > 0).sum()))
-    chapter.glue_number("conv_n_silent", int((summary["initiatives"] == 0).sum()))
-    chapter.glue_number("conv_n_initiatives", len(dataset.initiatives))
-    chapter.glue_number("conv_n_initiative_links", len(links))
-    chapter.glue_number("conv_n_linked", links["initiative_id"].nunique())
-    chapter.glue_number("conv_n_primary_links", int((links["strength"] == "primary").sum()))
-    chapter.glue_number("conv_n_unlinked", len(without))
+    _glue_numbers({"conv_n_listed": len(dataset.convention_articles), "conv_n_articles": len(summary),
+                   "conv_n_reached": int((summary["initiatives"] > 0).sum()),
+                   "conv_n_silent": int((summary["initiatives"] == 0).sum()),
+                   "conv_n_initiatives": len(dataset.initiatives), "conv_n_initiative_links": len(links),
+                   "conv_n_linked": links["initiative_id"].nunique(),
+                   "conv_n_primary_links": int((links["strength"] == "primary").sum()),
+                   "conv_n_unlinked": len(without)})
     chapter.glue_text("conv_unlinked", "; ".join(
         _("{initiative}: {reason}").format(initiative=i, reason=r.rstrip("."))
         for i, r in zip(without["initiative_id"], without["reason"])) or _("none"))
     chapter.glue_text("conv_most_regions", most_regions(summary))
     for group in GROUPS_IN_THE_ANNEX:
         rows = summary[summary["group"] == group]
-        chapter.glue_text(f"conv_reached_{group}", _reached_phrase(rows[rows["initiatives"] > 0]) or _("none"))
+        reached = rows[rows["initiatives"] > 0]  # 'Art. 7 Comprehensive ... policies (8 regions); ...'
+        chapter.glue_text(f"conv_reached_{group}", "; ".join(
+            (_("{article} ({regions} region)") if r.regions == 1 else _("{article} ({regions} regions)"))
+            .format(article=r.label, regions=i18n.number(r.regions)) for r in reached.itertuples()) or _("none"))
         silent = rows[rows["initiatives"] == 0]
         chapter.glue_text(f"conv_silent_{group}", "; ".join(silent["label"]) or _("none of the articles listed here"))
     everywhere = summary[summary["regions"] == len(dataset.regions)]
     chapter.glue_text("conv_everywhere", "; ".join(everywhere["label"]) or _("none"))
-    _glue_orders(dataset)
+    # which regions give orders and violations, and how many breakdowns by sex the figures have
+    orders = dataset.orders
+    regions = dataset.regions
+    with_violations = set(orders.loc[orders["measure"] == "violations", "region_id"])
+    _glue_numbers({"conv_n_regions_orders": orders.loc[orders["measure"] == "orders_imposed", "region_id"].nunique(),
+                   "conv_n_regions_violations": len(with_violations)})
+    chapter.glue_text("conv_regions_no_violations", i18n.join(
+        regions.loc[~regions["region_id"].isin(with_violations), "name_en"].tolist()))
+    _glue_numbers({"conv_n_order_figures": int((orders["measure"] == "orders_imposed").sum()),
+                   "conv_n_violation_figures": int((orders["measure"] == "violations").sum()),
+                   "conv_n_sex_breakdowns": len([c for c in orders.columns if c in ("sex", "gender")])})
     chapter.glue_text("conv_gender_links", gender_links(links, dataset))
+
+
+def _glue_numbers(numbers: dict[str, int]) -> None:
+    for name, value in numbers.items():
+        chapter.glue_number(name, value)
 
 
 def most_regions(summary: pd.DataFrame) -> str:
@@ -56,37 +71,15 @@ def most_regions(summary: pd.DataFrame) -> str:
     return sentence.format(articles=i18n.join(rows["label"].tolist()), regions=i18n.number(int(top)))
 
 
-def _reached_phrase(rows: pd.DataFrame) -> str:
-    """'Art. 7 Comprehensive and co-ordinated policies (8 regions); ...' for the articles in ``rows``."""
-    return "; ".join((_("{article} ({regions} region)") if r.regions == 1 else _("{article} ({regions} regions)"))
-                     .format(article=r.label, regions=i18n.number(r.regions)) for r in rows.itertuples())
-
-
-def _glue_orders(dataset: data.Dataset) -> None:
-    """Which regions give orders and violations, and how many breakdowns by sex the figures have."""
-    orders = dataset.orders
-    names = dict(zip(dataset.regions["region_id"], dataset.regions["name_en"]))
-    with_violations = set(orders.loc[orders["measure"] == "violations", "region_id"])
-    chapter.glue_number("conv_n_regions_orders", orders.loc[orders["measure"] == "orders_imposed", "region_id"]
-                        .nunique())
-    chapter.glue_number("conv_n_regions_violations", len(with_violations))
-    chapter.glue_text("conv_regions_no_violations", i18n.join(
-        [names[r] for r in dataset.regions["region_id"] if r not in with_violations]))
-    chapter.glue_number("conv_n_order_figures", int((orders["measure"] == "orders_imposed").sum()))
-    chapter.glue_number("conv_n_violation_figures", int((orders["measure"] == "violations").sum()))
-    chapter.glue_number("conv_n_sex_breakdowns", len([c for c in orders.columns if c in ("sex", "gender")]))
-
-
 def gender_links(links: pd.DataFrame, dataset: data.Dataset, article: int = 6) -> str:
     """Which initiatives are read as bearing on the gender perspective (Article 6), and how."""
     names = dict(zip(dataset.regions["region_id"], dataset.regions["name_en"]))
+    kinds = convention.link_names()
     rows = links[links["article"] == article]
     if rows.empty:
         return _("no initiative is read as bearing on Article {article}").format(article=article)
-    kinds = convention.strength_names()
     items = [_("{initiative} ({region}, {kind})").format(initiative=r.initiative_id, region=names[r.region_id],
-                                                         kind=kinds[r.strength])
-             for r in rows.itertuples()]
+                                                         kind=kinds[r.strength]) for r in rows.itertuples()]
     sentence = (_("the initiative read as bearing on Article {article} is {items}") if len(items) == 1
                 else _("the initiatives read as bearing on Article {article} are {items}"))
     return sentence.format(article=article, items=i18n.join(items))
@@ -94,46 +87,40 @@ def gender_links(links: pd.DataFrame, dataset: data.Dataset, article: int = 6) -
 
 def articles_table(dataset: data.Dataset) -> HTML:
     """The articles this book refers to, with their official English titles and our summaries."""
-    return chapter.data_table(
-        convention.articles(dataset)[["article", "title", "group_label", "chapter", "summary"]],
-        _("Articles of the Istanbul Convention this book refers to, grouped by chapter"),
-        labels={"article": _("Article"), "title": _("Official title (English text)"), "group_label": _("Group"),
-                "chapter": _("Chapter"), "summary": _("What it asks (our summary)")})
+    labels = {"article": _("Article"), "title": _("Official title (English text)"), "group_label": _("Group"),
+              "chapter": _("Chapter"), "summary": _("What it asks (our summary)")}
+    caption = _("Articles of the Istanbul Convention this book refers to, grouped by chapter")
+    return chapter.data_table(convention.articles(dataset)[list(labels)], caption, labels=labels)
 
 
 def links_table(dataset: data.Dataset) -> HTML:
     """Every link from an initiative to an article, with its kind and reason, as a folded data table."""
     links = convention.initiative_articles(dataset)
-    labels = convention.articles(dataset).set_index("article")["label"]
-    table = links.assign(label=links["article"].map(labels),
-                         strength=links["strength"].map(convention.strength_names()))
-    return chapter.data_table(
-        table[["initiative_id", "label", "strength", "rationale", "source_paragraph"]],
-        _("Each initiative and the articles it bears on, with the reason for each link"),
-        labels={"initiative_id": _("Initiative"), "label": _("Article"), "strength": _("Link"),
-                "rationale": _("Why"), "source_paragraph": _("Paragraph")})
+    table = links.assign(label=links["article"].map(convention.articles(dataset).set_index("article")["label"]),
+                         strength=links["strength"].map(convention.link_names()))
+    labels = {"initiative_id": _("Initiative"), "label": _("Article"), "strength": _("Link"), "rationale": _("Why"),
+              "source_paragraph": _("Paragraph")}
+    caption = _("Each initiative and the articles it bears on, with the reason for each link")
+    return chapter.data_table(table[list(labels)], caption, labels=labels)
 
 
 def themes_without_article_table(dataset: data.Dataset) -> HTML:
     """The annex's subjects with no dedicated article, and how the Convention still reaches them."""
     without = dataset.themes_without_article.merge(dataset.themes[["theme_id", "label"]], on="theme_id")
-    return chapter.data_table(
-        without[["label", "other_instrument", "other_instrument_title", "note", "source"]],
-        _("Themes with no dedicated article in the Istanbul Convention"), collapsed=False,
-        labels={"label": _("Theme"), "other_instrument": _("Other instrument"),
-                "other_instrument_title": _("Its title"), "note": _("How the Convention touches the theme"),
-                "source": _("Source")})
+    labels = {"label": _("Theme"), "other_instrument": _("Other instrument"), "other_instrument_title": _("Its title"),
+              "note": _("How the Convention touches the theme"), "source": _("Source")}
+    return chapter.data_table(without[list(labels)], _("Themes with no dedicated article in the Istanbul Convention"),
+                              collapsed=False, labels=labels)
 
 
 def reached_table(dataset: data.Dataset) -> HTML:
     """The matrix's reached cells as a folded data table."""
     matrix = convention.article_region_matrix(dataset)
     reached = matrix[matrix["initiatives"] > 0].assign(link=lambda t: t["link"].map(convention.link_names()))
-    return chapter.data_table(
-        reached[["label", "name_en", "initiatives", "link", "paragraphs", "initiative_list"]],
-        _("Initiatives bearing on each article, by region, with the annex paragraphs"),
-        labels={"label": _("Article"), "name_en": _("Region"), "initiatives": _("Initiatives"), "link": _("Link"),
-                "paragraphs": _("Paragraphs"), "initiative_list": _("Initiatives (annex paragraph)")})
+    labels = {"label": _("Article"), "name_en": _("Region"), "initiatives": _("Initiatives"), "link": _("Link"),
+              "paragraphs": _("Paragraphs"), "initiative_list": _("Initiatives (annex paragraph)")}
+    caption = _("Initiatives bearing on each article, by region, with the annex paragraphs")
+    return chapter.data_table(reached[list(labels)], caption, labels=labels)
 
 
 def matrix_chart(dataset: data.Dataset):

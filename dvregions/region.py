@@ -1,16 +1,6 @@
-"""What a region chapter calls: its figures glued for the prose, its chart and its tables.
+"""What a region chapter calls (``RegionChapter("zeeland").glue()``): its glued figures, its charts and tables.
 
-A region chapter is prose with a few short calls::
-
-    from dvregions.region import RegionChapter
-
-    zeeland = RegionChapter("zeeland")
-    zeeland.glue()
-
-:meth:`RegionChapter.glue` stores every number and phrase the chapter's prose uses under names without
-a year (``orders_by_year``, ``rate_by_year``, ``years``, ...), each built from the data, so a new year or
-a corrected figure reaches every sentence, title and table. The main area's names have no prefix;
-every other area of the region has its names prefixed with its slug (``regio_gouda_orders_by_year``).
+Glue names have no year (``orders_by_year``), so a new year reaches every sentence; other areas get their slug first.
 """
 
 from __future__ import annotations
@@ -19,7 +9,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from dvregions import analysis, chapter, convention, i18n
-from dvregions.charts import layers, plots
+from dvregions.charts import across, layers, plots
 from dvregions.i18n import _
 
 MEASURE_STEMS = {"procedures_started": "procedures", "orders_imposed": "orders", "violations": "violations"}
@@ -32,29 +22,19 @@ def measure_nouns() -> dict[str, str]:
 
 
 class RegionChapter:
-    """One region's chapter: its data, glued figures, chart and tables.
+    """One region's chapter (``region_id`` of ``regions.csv``): its data, glued figures, charts and tables.
 
-    Parameters
-    ----------
-    region_id : str
-        The region's id in ``regions.csv``.
-    area : str, optional
-        The area the chapter's prose is mainly about (default: the region's widest area with orders
-        imposed, when there is exactly one).
+    ``area``: the area the prose is mainly about (default: the region's widest area with orders imposed, if one).
     """
 
     def __init__(self, region_id: str, area: str | None = None):
-        self.dataset = chapter.setup()
+        self.dataset = dataset = chapter.setup()
         self.region_id = region_id
-        self.orders = self.dataset.orders[self.dataset.orders["region_id"] == region_id]
-        widest = [a for a in analysis.non_overlapping_areas(self.orders, self.dataset.areas)
-                  if a in set(self.orders.loc[self.orders["measure"] == "orders_imposed", "area"])]
+        self.orders = dataset.orders[dataset.orders["region_id"] == region_id]
+        widest = self._wholes()
         self.area = area or (widest[0] if len(widest) == 1 else None)
-        self.rates = analysis.population_rates(self.dataset.orders,
-                                               analysis.populations(self.dataset.populations, self.dataset.areas))
-        self.funnels = _funnels(self.rates, self.dataset.areas)
-
-    # ------------------------------------------------------------------ glue
+        self.rates = analysis.population_rates(dataset.orders, analysis.populations(dataset.populations, dataset.areas))
+        self.funnels = across.funnels(dataset.orders, dataset.populations, dataset.areas, dataset.regions)
 
     def glue(self) -> None:
         """Glue every figure and phrase of the region's prose, for every area it reports."""
@@ -63,8 +43,8 @@ class RegionChapter:
         chapter.glue_text("n_years", i18n.number_word(len(years)))
         chapter.glue_year("first_year", years[0])
         chapter.glue_year("last_year", years[-1])
-        matrix = analysis.theme_matrix(self.dataset.initiatives, self.dataset.initiative_themes,
-                                       self.dataset.themes, self.dataset.regions)
+        data = self.dataset
+        matrix = analysis.theme_matrix(data.initiatives, data.initiative_themes, data.themes, data.regions)
         chapter.glue_text("rare_themes", chapter.rare_themes_text(matrix, self.region_id))
         chapter.glue_text("comparable_areas", chapter.comparable_areas_text(self.dataset.orders, self.region_id))
         chapter.glue_text("convention_notable", convention.notable_article_text(self.dataset, self.region_id))
@@ -74,7 +54,6 @@ class RegionChapter:
     def _glue_area(self, area: str, prefix: str) -> None:
         """Glue one area's figures by year, its rates, its funnel position and its verdicts."""
         of_area = self.orders[self.orders["area"] == area]
-        nouns = measure_nouns()
         for measure, stem in MEASURE_STEMS.items():
             rows = of_area[of_area["measure"] == measure].sort_values("year")
             if rows.empty:
@@ -84,7 +63,7 @@ class RegionChapter:
             changes = analysis.year_changes(self.dataset.orders, measure)
             change = changes[changes["area"] == area]
             if not change.empty:
-                chapter.glue_text(f"{prefix}{stem}_verdict", verdict(changes, change.iloc[0], nouns[measure]))
+                chapter.glue_text(f"{prefix}{stem}_verdict", verdict(changes, change.iloc[0], measure_nouns()[measure]))
         violation_rates = analysis.violation_rates(of_area)
         if not violation_rates.empty:
             chapter.glue_text(f"{prefix}violation_rate_by_year", rates_by_year(violation_rates))
@@ -94,35 +73,17 @@ class RegionChapter:
             chapter.glue_text(f"{prefix}population", population_phrase(rates))
             chapter.glue_text(f"{prefix}funnel_position", funnel_position(self.funnels, area))
 
-    # ------------------------------------------------------------------ chart and tables
-
     def chart(self, subtitle: str, description: str, paragraphs: str, area: str | None = None,
               measures: tuple[str, ...] = ("orders_imposed",), nouns: dict[str, str] | None = None):
         """The region's figures, titled with the adjusted verdicts on the changes in ``measures`` of ``area``.
 
-        Parameters
-        ----------
-        subtitle : str
-            What the chart shows, in the current language (the second subtitle line).
-        description : str
-            The chart's opening words for a screen reader; every figure is added to it.
-        paragraphs : str
-            The annex paragraphs of the figures, for the source line.
-        area : str, optional
-            The area whose change titles the chart (default: the chapter's main area).
-        measures : tuple of str
-            The measures whose verdicts make the title, orders imposed first.
-        nouns : dict, optional
-            A measure's noun in the title where the region words it otherwise (Rotterdam's known violations).
+        ``description`` opens the text every figure follows; ``nouns`` words a measure otherwise (known violations).
         """
         area = area or self.area
-        changes = analysis.year_changes(self.dataset.orders)
-        change = changes.set_index("area").loc[area]
-        nouns = {**measure_nouns(), **(nouns or {})}
-        phrases = [analysis.change_phrase(self.dataset.orders, area, measure, nouns[measure]) for measure in measures]
+        change = analysis.year_changes(self.dataset.orders).set_index("area").loc[area]
         return layers.finish(
             plots.region_figures(self.orders, self.region_id),
-            title=_("{area}: {verdict}").format(area=self.display_name(area), verdict=i18n.join(phrases)),
+            title=self._verdicts_title(self.display_name(area), area, measures, nouns),
             subtitle=[_("Orders imposed: {earlier} in {earlier_year} and {later} in {later_year}, tested with every "
                         "other area (Holm-adjusted)").format(**chapter.change_values(change)), subtitle],
             description=description + " " + analysis.describe(self.orders),
@@ -136,22 +97,25 @@ class RegionChapter:
             return area
         members = int((areas["part_of"] == area).sum())
         region = self.dataset.regions.set_index("region_id").loc[self.region_id, "name_en"]
-        return _("{region}, {count} municipalities together").format(region=region,
-                                                                    count=i18n.number_word(members))
+        return _("{region}, {count} municipalities together").format(region=region, count=i18n.number_word(members))
+
+    def _verdicts_title(self, name: str, area: str, measures: tuple[str, ...], nouns: dict[str, str] | None = None):
+        """'{name}: {verdicts}', the adjusted verdicts on the changes in ``measures`` of ``area``."""
+        nouns = {**measure_nouns(), **(nouns or {})}
+        phrases = [analysis.change_phrase(self.dataset.orders, area, measure, nouns[measure]) for measure in measures]
+        return _("{area}: {verdict}").format(area=name, verdict=i18n.join(phrases))
 
     def procedure_path_chart(self, paragraphs: str):
         """From procedures started to orders imposed to violations, per year, for the main area."""
-        nouns = measure_nouns()
-        phrases = [analysis.change_phrase(self.dataset.orders, self.area, measure, nouns[measure])
-                   for measure in ("procedures_started", "orders_imposed")]
+        measures = ("procedures_started", "orders_imposed")
         rows = self.orders[self.orders["area"] == self.area]
         labels = analysis.measure_labels()
         figures = [_("{measure}: {values}").format(measure=labels[measure] if first else labels[measure].lower(),
-                                                   values=by_year(rows[rows["measure"] == measure].sort_values("year")))
-                   for first, measure in zip((True, False), ("procedures_started", "orders_imposed"))]
+                                                   values=by_year(rows[rows["measure"] == measure]))
+                   for first, measure in zip((True, False), measures)]
         return layers.finish(
             plots.procedure_path(self.orders, self.area),
-            title=_("{area}: {verdict}").format(area=self.area, verdict=i18n.join(phrases)),
+            title=self._verdicts_title(self.area, self.area, measures),
             subtitle=["; ".join(figures),
                       _("From procedures started to orders imposed to violations, per year, in {area}").format(
                           area=self.area)],
@@ -163,22 +127,19 @@ class RegionChapter:
     def procedure_path_table(self, caption: str) -> HTML:
         """Per year: procedures, orders and violations, the share of procedures ending in an order and the rate."""
         path = analysis.procedure_path(self.orders, self.area)
-        interval = _("{low} to {high}")
-        shown = path.assign(
-            share_ordered=path["share_ordered"].map(i18n.percent),
-            share_interval=[interval.format(low=i18n.percent(low), high=i18n.percent(high))
-                            for low, high in zip(path["share_low"], path["share_high"])],
-            rate=[i18n.number(rate, 2) for rate in path["rate"]],
-            rate_interval=[interval.format(low=i18n.number(low, 2), high=i18n.number(high, 2))
-                           for low, high in zip(path["rate_low"], path["rate_high"])])
-        return chapter.data_table(
-            shown[["year", "procedures_started", "orders_imposed", "violations", "share_ordered", "share_interval",
-                   "rate", "rate_interval"]], caption,
-            labels={"year": _("Year"), **analysis.measure_labels(),
-                    "share_ordered": _("Share of procedures that ended in an order"),
-                    "share_interval": _("95% interval (Wilson)"),
-                    "rate": _("Violations per order (a rate, not a share)"),
-                    "rate_interval": _("95% interval (exact Poisson)")})
+        def interval(field: str, write) -> list[str]:  # '12% to 20%'
+            return [_("{low} to {high}").format(low=write(low), high=write(high))
+                    for low, high in zip(path[f"{field}_low"], path[f"{field}_high"])]
+
+        shown = path.assign(share_ordered=path["share_ordered"].map(i18n.percent),
+                            share_interval=interval("share", i18n.percent),
+                            rate=[i18n.number(rate, 2) for rate in path["rate"]],
+                            rate_interval=interval("rate", lambda value: i18n.number(value, 2)))
+        labels = {"year": _("Year"), **analysis.measure_labels(),
+                  "share_ordered": _("Share of procedures that ended in an order"),
+                  "share_interval": _("95% interval (Wilson)"), "rate": _("Violations per order (a rate, not a share)"),
+                  "rate_interval": _("95% interval (exact Poisson)")}
+        return chapter.data_table(shown[list(labels)], caption, labels=labels)
 
     def glue_procedure_path(self) -> None:
         """Glue the share of procedures that ended in an order, by year, with its Wilson interval."""
@@ -195,17 +156,11 @@ class RegionChapter:
 
     def glue_shares_of_wholes(self) -> None:
         """Glue each municipality's share of its whole region's orders, by year (``leiden_share_by_year``)."""
-        parent = dict(zip(self.dataset.areas["area"], self.dataset.areas["part_of"]))
-        imposed = self.orders[self.orders["measure"] == "orders_imposed"]
-        values = {(a, int(y)): int(v) for a, y, v in zip(imposed["area"], imposed["year"], imposed["value"])}
-        for area in imposed["area"].unique():
-            whole = parent.get(area)
-            years = sorted(y for a, y in values if a == area and (whole, y) in values)
-            if not isinstance(whole, str) or not years:
-                continue
-            chapter.glue_text(f"{chapter.slug(area)}_share_by_year", i18n.join(
-                [_("{share} in {year}").format(share=i18n.percent(values[area, y] / values[whole, y]), year=y)
-                 for y in years]))
+        shares = plots.parts_and_wholes(self.orders, self.dataset.areas, self.region_id).sort_values("year")
+        for part, rows in shares.groupby("part", sort=False):
+            chapter.glue_text(f"{chapter.slug(part)}_share_by_year", i18n.join(
+                [_("{share} in {year}").format(share=i18n.percent(share), year=year)
+                 for share, year in zip(rows["share"], rows["year"])]))
 
     def violations_chart(self, subtitle: str, description: str, paragraphs: str):
         """All the region's figures, titled with the adjusted verdicts on the violations of its whole regions."""
@@ -216,13 +171,11 @@ class RegionChapter:
                       described: pd.DataFrame):
         """A chart titled with each whole region's verdict on ``measure`` and subtitled with its figures by year."""
         wholes = self._wholes()
-        noun = measure_nouns()[measure]
-        phrases = [_("{area}: {verdict}").format(area=whole, verdict=analysis.change_phrase(
-            self.dataset.orders, whole, measure, noun)) for whole in wholes]
         rows = self.orders[(self.orders["measure"] == measure) & self.orders["area"].isin(wholes)]
-        figures = "; ".join(_("{area}: {values}").format(area=whole, values=by_year(
-            rows[rows["area"] == whole].sort_values("year"))) for whole in wholes)
-        return layers.finish(chart, title=[_capitalised(phrase) for phrase in phrases],
+        figures = "; ".join(_("{area}: {values}").format(area=whole, values=by_year(rows[rows["area"] == whole]))
+                            for whole in wholes)
+        return layers.finish(chart, title=[_capitalised(self._verdicts_title(whole, whole, (measure,)))
+                                           for whole in wholes],
                              subtitle=[_capitalised(figures), subtitle],
                              description=description + " " + analysis.describe(described),
                              source=layers.source_line(paragraphs))
@@ -251,44 +204,33 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _funnels(rates: pd.DataFrame, areas: pd.DataFrame) -> list[analysis.Funnel]:
-    """Every year's funnel plot numbers, for years with at least two areas."""
-    results = [analysis.funnel(rates, areas, int(year)) for year in sorted(rates["year"].unique())]
-    return [result for result in results if len(result.points) >= 2]
-
-
 def by_year(rows: pd.DataFrame) -> str:
     """'71 in 2016 and 45 in 2017': one measure's values in year order."""
+    rows = rows.sort_values("year")
     return i18n.join([_("{value} in {year}").format(value=i18n.number(int(value)), year=int(year))
                       for year, value in zip(rows["year"], rows["value"])])
 
 
 def rates_by_year(rates: pd.DataFrame) -> str:
-    """'1.86 in 2016 (95% interval 1.45 to 2.35) and 1.18 in 2017 (0.86 to 1.58)': a rate with its interval by year.
-
-    For violations per order (:func:`dvregions.analysis.violation_rates`) and orders per 10,000
-    inhabitants (:func:`dvregions.analysis.population_rates`) alike; the sentence names the unit.
-    """
+    """A rate with its interval by year, per order or per 10,000 inhabitants alike (the sentence names the unit)."""
     return _with_intervals([(i18n.number(r.rate, 2), r.year, i18n.number(r.rate_low, 2), i18n.number(r.rate_high, 2))
                             for r in rates.sort_values("year").itertuples()])
 
 
 def _with_intervals(values: list[tuple[str, int, str, str]]) -> str:
     """(value, year, low, high) as '1.86 in 2016 (95% interval 1.45 to 2.35) and 1.18 in 2017 (0.86 to 1.58)'."""
-    parts = [(_("{rate} in {year} (95% interval {low} to {high})") if first else
-              _("{rate} in {year} ({low} to {high})")).format(rate=value, year=year, low=low, high=high)
-             for first, (value, year, low, high) in zip([True] + [False] * (len(values) - 1), values)]
-    return i18n.join(parts)
+    return i18n.join([(_("{rate} in {year} ({low} to {high})") if index else
+                       _("{rate} in {year} (95% interval {low} to {high})")).format(
+        rate=value, year=year, low=low, high=high) for index, (value, year, low, high) in enumerate(values)])
 
 
 def population_phrase(rates: pd.DataFrame) -> str:
     """The population the rates rest on: '381,252 inhabitants registered on 1 January 2016'."""
     bases = rates[["population", "reference_date", "derived"]].drop_duplicates().sort_values("reference_date")
-    parts = [(_("{population} inhabitants registered on {day}, the sum of its municipalities") if derived else
-              _("{population} inhabitants registered on {day}")).format(
+    return i18n.join([(_("{population} inhabitants registered on {day}, the sum of its municipalities") if derived
+                       else _("{population} inhabitants registered on {day}")).format(
         population=i18n.number(int(population)), day=i18n.day(date))
-        for population, date, derived in bases.itertuples(index=False)]
-    return i18n.join(parts)
+        for population, date, derived in bases.itertuples(index=False)])
 
 
 def funnel_position(funnels: list[analysis.Funnel], area: str) -> str:

@@ -1,10 +1,7 @@
 """The book's Altair charts: figures, shared layers, theme and the offline renderer.
 
-Importing Altair imports jsonschema, whose format checkers import ``rfc3987_syntax`` when it is
-installed; that module compiles an Earley grammar at import time (1.4-3 s, over half of Altair's
-import, in every kernel). The charts never check an IRI format, so the import is deferred: until
-something calls into it, ``rfc3987_syntax`` is a stand-in whose attributes load the real module
-on first use. Behaviour is unchanged, only later.
+Altair imports jsonschema, which imports ``rfc3987_syntax``, which compiles a grammar (1.4-3 s, over half of
+Altair's import, in every kernel). The charts never check an IRI, so it is a stand-in that loads on first use.
 """
 
 from __future__ import annotations
@@ -13,8 +10,6 @@ import importlib
 import importlib.util
 import sys
 import types
-
-_DEFERRED = "rfc3987_syntax"
 
 
 def _defer(name: str) -> None:
@@ -30,10 +25,9 @@ def _defer(name: str) -> None:
         stand_in.__dict__.update({k: v for k, v in module.__dict__.items() if k != "__getattr__"})
         return module
 
-    def is_valid_syntax(term: str, value: str) -> bool:  # the one name jsonschema imports
-        return real().is_valid_syntax(term, value)
+    # the one name jsonschema imports: importing it must not load the module, only calling it
+    stand_in.is_valid_syntax = lambda term, value: real().is_valid_syntax(term, value)
 
-    stand_in.is_valid_syntax = is_valid_syntax
     def load_on_use(attribute: str):
         if attribute.startswith("__"):  # the import system probing (__path__, ...) is not a use
             raise AttributeError(attribute)
@@ -43,4 +37,4 @@ def _defer(name: str) -> None:
     sys.modules[name] = stand_in
 
 
-_defer(_DEFERRED)
+_defer("rfc3987_syntax")

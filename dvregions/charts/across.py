@@ -1,8 +1,6 @@
-"""The finished cross-region charts: take the orders table of any size, return a chart.
+"""The finished cross-region charts, for an orders table of any size (the annex's 37 figures or 20,000).
 
-They work unchanged on the annex's 37 figures and on a national table of 20,000; where
-there are more areas than a chart can show legibly, they show the areas with the largest
-counts or changes and say so in the subtitle.
+Where there are more areas than a chart shows legibly, it shows the largest counts or changes and says so.
 """
 
 from __future__ import annotations
@@ -15,38 +13,17 @@ from dvregions.charts import layers, plots
 from dvregions.i18n import _
 
 
-def _largest_changes(changes: pd.DataFrame, limit: int) -> pd.DataFrame:
-    """The rows of the areas the change charts draw (:func:`plots.shown_areas`), largest change first."""
-    sized = changes.assign(size=changes["change"].abs())
-    return sized[sized["area"].isin(plots.shown_areas(sized, "size", limit))].nlargest(limit, "size")
-
-
 def _shown(table: pd.DataFrame, limit: int) -> str:
     """The end of a subtitle saying how many of the areas are shown, or nothing when all are."""
     areas = table["area"].nunique()
-    if areas <= limit:
-        return ""
-    return _("; the {limit} areas with the largest values of {areas} shown").format(
+    return "" if areas <= limit else _("; the {limit} areas with the largest values of {areas} shown").format(
         limit=i18n.number(limit), areas=i18n.number(areas))
 
 
 def verdict_title(changes: pd.DataFrame, noun: str) -> str:
-    """A title counting non-overlapping areas whose change is beyond chance after Holm's adjustment.
+    """A title counting the non-overlapping areas of ``changes`` whose change in ``noun`` (plural) is beyond chance.
 
-    Directions ("fewer", "more") appear only for changes the adjusted test supports; when there are
-    none, the title says every change is within what chance produces.
-
-    Parameters
-    ----------
-    changes : DataFrame
-        :func:`dvregions.analysis.year_changes`.
-    noun : str
-        What changed, as a plural noun in the current language (e.g. ``_("orders")``).
-
-    Returns
-    -------
-    str
-        One whole sentence per case (none, fewer, more, both), in the current language.
+    Directions only for changes Holm's adjusted test supports; one whole sentence per case (none, fewer, more, both).
     """
     counted = changes[changes["non_overlapping"]]
     beyond = counted[counted["beyond_chance"]]
@@ -68,26 +45,28 @@ def verdict_title(changes: pd.DataFrame, noun: str) -> str:
     return sentence.format(noun=noun, fewer=i18n.number(fewer), more=i18n.number(more), areas=i18n.number(areas))
 
 
+def _change_chart(orders: pd.DataFrame, limit: int, plot, texts: tuple[str, str, str],
+                  describe_area) -> alt.VConcatChart:
+    """A change chart, titled with the verdicts; ``texts`` (subtitles, description's opening) and areas' words vary."""
+    changes = analysis.year_changes(orders)
+    years = dict(zip(("earlier", "later"), plots.pair_names(changes)), tests=i18n.number(len(changes)))
+    subtitle, tests, lead = (text.format(**years) for text in texts)
+    shown = plots.largest_changes(changes, limit).nlargest(limit, "size")
+    return layers.finish(plot(changes, limit), title=verdict_title(changes, _("orders")),
+                         subtitle=[subtitle, tests + _shown(changes, limit)],
+                         description=lead + " " + " ".join(describe_area(r) for r in shown.itertuples()),
+                         source=layers.source_line("4-21"))
+
+
 def orders_by_year(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VConcatChart:
     """Orders imposed in the two latest years, per area, grouped by level."""
-    changes = analysis.year_changes(orders)
-    earlier, later = plots.pair_names(changes)
-    shown = _largest_changes(changes, limit)
     area = _("{area} ({level}): {earlier} to {later}.")
-    return layers.finish(
-        plots.orders_dumbbell(changes, limit),
-        title=verdict_title(changes, _("orders")),
-        subtitle=[_("Orders imposed per area in {earlier} and {later}, grouped by level of area; "
-                    "not comparable across levels").format(earlier=earlier, later=later),
-                  _("Verdict from Holm's adjustment for {tests} tests").format(tests=i18n.number(len(changes)))
-                  + _shown(changes, limit)],
-        description=(_("Dot plot of orders imposed in {earlier} and {later} for each area, grouped by level.")
-                     .format(earlier=earlier, later=later) + " "
-                     + " ".join(area.format(area=r.area, level=r.level_label.lower(), earlier=i18n.number(r.earlier),
-                                            later=i18n.number(r.later))
-                                for r in shown.itertuples())),
-        source=layers.source_line("4-21"),
-    )
+    return _change_chart(orders, limit, plots.orders_dumbbell, (
+        _("Orders imposed per area in {earlier} and {later}, grouped by level of area; not comparable across levels"),
+        _("Verdict from Holm's adjustment for {tests} tests"),
+        _("Dot plot of orders imposed in {earlier} and {later} for each area, grouped by level.")),
+        lambda r: area.format(area=r.area, level=r.level_label.lower(), earlier=i18n.number(r.earlier),
+                              later=i18n.number(r.later)))
 
 
 def _violations(count: int) -> str:
@@ -129,39 +108,26 @@ def violation_rates(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.V
 
 def change_ratios(orders: pd.DataFrame, limit: int = plots.MAX_AREAS) -> alt.VConcatChart:
     """Ratio of orders in the latest year to the year before, with exact 95% intervals and the adjusted verdict."""
-    changes = analysis.year_changes(orders)
-    earlier, later = plots.pair_names(changes)
-    shown = _largest_changes(changes, limit)
     area = {
         True: _("{area}: ratio {ratio}, unadjusted interval {low} to {high}, p {p}, Holm-adjusted p {p_holm}, "
                 "beyond chance after adjustment."),
         False: _("{area}: ratio {ratio}, unadjusted interval {low} to {high}, p {p}, Holm-adjusted p {p_holm}, "
                  "within chance after adjustment."),
     }
-    return layers.finish(
-        plots.change_ratios(changes, limit),
-        title=verdict_title(changes, _("orders")),
-        subtitle=[_("Orders imposed in {later} divided by {earlier}, with unadjusted exact 95% intervals")
-                  .format(earlier=earlier, later=later),
-                  _("Colour: the verdict after Holm's adjustment for {tests} tests").format(
-                      tests=i18n.number(len(changes))) + _shown(changes, limit)],
-        description=(_("Interval plot, log scale, of the ratio of orders imposed in the later to the earlier year.")
-                     + " "
-                     + " ".join(area[bool(r.beyond_chance)].format(
-                         area=r.area, ratio=i18n.number(r.ratio, 2), low=i18n.number(r.ratio_low, 2),
-                         high=i18n.number(r.ratio_high, 2), p=i18n.p_value(r.p_value),
-                         p_holm=i18n.p_value(r.p_holm))
-                                for r in shown.itertuples())),
-        source=layers.source_line("4-21"),
-    )
+    return _change_chart(orders, limit, plots.change_ratios, (
+        _("Orders imposed in {later} divided by {earlier}, with unadjusted exact 95% intervals"),
+        _("Colour: the verdict after Holm's adjustment for {tests} tests"),
+        _("Interval plot, log scale, of the ratio of orders imposed in the later to the earlier year.")),
+        lambda r: area[bool(r.beyond_chance)].format(
+            area=r.area, ratio=i18n.number(r.ratio, 2), low=i18n.number(r.ratio_low, 2),
+            high=i18n.number(r.ratio_high, 2), p=i18n.p_value(r.p_value), p_holm=i18n.p_value(r.p_holm)))
 
 
 def funnels(orders: pd.DataFrame, populations: pd.DataFrame, areas: pd.DataFrame,
             regions: pd.DataFrame) -> list[analysis.Funnel]:
     """One :func:`dvregions.analysis.funnel` per year that has at least two areas to compare."""
     rates = analysis.population_rates(orders, analysis.populations(populations, areas))
-    years = sorted(int(year) for year in rates["year"].unique())
-    results = [analysis.funnel(rates, areas, year) for year in years]
+    results = [analysis.funnel(rates, areas, int(year)) for year in sorted(rates["year"].unique())]
     return [result for result in results if len(result.points) >= 2]
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import textwrap
+
 import altair as alt
 
 from dvregions.charts.theme import INK, MUTED, WIDTH
@@ -9,19 +12,9 @@ from dvregions.i18n import _
 
 
 def source_line(paragraphs: str | None = None, note: str | None = None) -> str:
-    """The source line printed under a chart, naming the annex paragraphs used, in the current language.
+    """'Source: Annex 3 to the Netherlands' report on the Istanbul Convention (2018), paragraph 4.', under a chart.
 
-    Parameters
-    ----------
-    paragraphs : str, optional
-        One paragraph ('4') or several ('4-21', '3, 5').
-    note : str, optional
-        A sentence added after the source, already in the current language.
-
-    Returns
-    -------
-    str
-        'Source: Annex 3 to the Netherlands' report on the Istanbul Convention (2018), paragraph 4.'
+    ``paragraphs`` is one ('4') or several ('4-21', '3, 5'); ``note``, a translated sentence, follows the source.
     """
     if not paragraphs:
         text = _("Source: Annex 3 to the Netherlands' report on the Istanbul Convention (2018).")
@@ -41,37 +34,23 @@ SUBTITLE_CHARS = 100
 SOURCE_CHARS = 104
 
 
-def source_title(text: str) -> alt.TitleParams:
-    """The source line, as a small title under the chart, starting at its left edge."""
-    return alt.TitleParams(text=_lines(text, SOURCE_CHARS), orient="bottom", anchor="start", frame="bounds",
-                           fontSize=11, fontWeight="normal", color=MUTED, offset=12, limit=WIDTH + 60)
-
-
 def finish(chart: alt.TopLevelMixin, *, title: str | list[str], description: str, source: str,
            subtitle: str | list[str] | None = None) -> alt.VConcatChart:
     """Give a chart its finding-stating title, its text alternative and its source line.
 
-    ``description`` becomes the Vega-Lite ``description``: the text a screen reader
-    announces and the alt text of the static image, so it states the numbers shown.
-    The chart keeps the source line as its own (bottom) title; a one-chart concat above
-    it carries the finding, since a Vega-Lite view has only one title.
-
-    A title or subtitle is one line, a list of lines, or one text with a line break
-    (a newline) where it wraps: a translated title then breaks where its own language
-    breaks it. A line too long for the chart's width wraps at a space.
+    ``description`` (screen reader, alt text) states the numbers; a one-chart concat carries the finding, as a view
+    has only one title (its source line). A title is a line, lines, or a text with newlines where it wraps.
     """
     title_params = alt.TitleParams(text=_lines(title, TITLE_CHARS),
                                    subtitle=_lines(subtitle, SUBTITLE_CHARS) if subtitle else alt.Undefined)
-    sourced = chart.properties(title=source_title(source))
+    sourced = chart.properties(title=alt.TitleParams(  # small, under the chart, from its left edge
+        text=_lines(source, SOURCE_CHARS), orient="bottom", anchor="start", frame="bounds", fontSize=11,
+        fontWeight="normal", color=MUTED, offset=12, limit=WIDTH + 60))
     return alt.vconcat(sourced, title=title_params, description=description).configure_view(stroke=None)
 
 
 def _lines(text: str | list[str], width: int) -> str | list[str]:
-    """A text as the lines Vega-Lite draws one under another: split at line breaks, long lines wrapped.
-
-    A wrapped line is split into lines of about equal length, so no word is left alone on the last
-    line. One line that fits stays a plain string.
-    """
+    """A text as the lines Vega-Lite draws one under another (one line that fits stays a string)."""
     given = text.split("\n") if isinstance(text, str) else list(text)
     lines = [part for line in given for part in balanced_lines(line, width)]
     return lines[0] if len(lines) == 1 else lines
@@ -79,9 +58,6 @@ def _lines(text: str | list[str], width: int) -> str | list[str]:
 
 def balanced_lines(line: str, width: int) -> list[str]:
     """``line`` wrapped at spaces into the fewest lines of at most ``width`` characters, evened out."""
-    import math
-    import textwrap
-
     lines = textwrap.wrap(line, width, break_long_words=False) or [line]
     if len(lines) == 1:
         return lines

@@ -1,14 +1,6 @@
-"""A phone-sized layout of a chart: the same spec, drawn narrow instead of shrunk.
+"""A phone-sized layout of a chart: the same spec drawn narrow, since shrunk to a 320 px phone its text is 6 px.
 
-A chart drawn for the book's column (about 600 px) and scaled down to a 320 px phone shows
-its 12 px text at about 6 px. :func:`narrow_spec` returns the same chart with its plots
-narrower, its titles wrapped shorter, its legend in one column and long axis labels cut
-sooner (the tooltip and the data table keep them whole), so on a phone it is drawn at
-close to its natural size. Charts whose width follows their data (a matrix of cells,
-``width: {"step": ...}``) are left as they are.
-
-The book writes both layouts (``dvbook.sphinx_ext``); the page shows the narrow one
-below :data:`BREAKPOINT_REM` and ``dv-charts.js`` draws the matching spec.
+Narrower plots, shorter titles, a one-column legend, axis labels cut sooner; charts sized by their data stay as is.
 """
 
 from __future__ import annotations
@@ -40,11 +32,9 @@ BREAKPOINT_REM = 30
 
 
 def fitted(spec: dict[str, Any], render: Callable[[dict[str, Any]], str]) -> tuple[dict[str, Any], str] | None:
-    """The phone layout and its SVG (drawn by ``render``), narrowed until it fits :data:`TARGET_WIDTH`.
+    """The phone layout and its SVG (drawn by ``render``), narrowed until it fits :data:`TARGET_WIDTH`, or None.
 
-    Axis labels, legends and value labels take room beside the plot, so the plot width is
-    reduced by what the first drawing overshoots, down to :data:`MIN_PLOT_WIDTH`. None when
-    the chart has no fixed plot width.
+    Labels and legends take room beside the plot, so the plot loses what the drawing overshoots (down to 100 px).
     """
     plot_width = PLOT_WIDTH
     for _attempt in range(3):
@@ -82,20 +72,16 @@ def narrow_spec(spec: dict[str, Any], plot_width: int = PLOT_WIDTH) -> dict[str,
 
 def _narrow_widths(node: Any, plot_width: int) -> bool:
     """Set every fixed plot width wider than ``plot_width`` to it; True if any changed."""
-    changed = False
+    changed, children = False, node if isinstance(node, list) else []
     if isinstance(node, dict):
         width = node.get("width")
         if isinstance(width, int | float) and not isinstance(width, bool) and width > plot_width:
-            node["width"] = plot_width
-            changed = True
-        for key, value in node.items():
-            if key == "encoding" and isinstance(value, dict):
-                _wrap_channel_titles(value)
-            if key not in ("config", "datasets", "data"):
-                changed = _narrow_widths(value, plot_width) or changed
-    elif isinstance(node, list):
-        for item in node:
-            changed = _narrow_widths(item, plot_width) or changed
+            node["width"], changed = plot_width, True
+        if isinstance(node.get("encoding"), dict):
+            _wrap_channel_titles(node["encoding"])
+        children = [value for key, value in node.items() if key not in ("config", "datasets", "data")]
+    for child in children:
+        changed = _narrow_widths(child, plot_width) or changed
     return changed
 
 
@@ -105,15 +91,13 @@ def _wrap_channel_titles(encoding: dict[str, Any]) -> None:
         definition = encoding.get(channel)
         if not isinstance(definition, dict):
             continue
-        if isinstance(definition.get("title"), str):
-            lines = balanced_lines(definition["title"], CHANNEL_TITLE_CHARS)
-            if len(lines) > 1:
-                definition["title"] = lines
-        domain = (definition.get("scale") or {}).get("domain") if isinstance(definition.get("scale"), dict) else None
+        if isinstance(definition.get("title"), str) and len(lines := balanced_lines(definition["title"],
+                                                                                   CHANNEL_TITLE_CHARS)) > 1:
+            definition["title"] = lines
+        domain = definition["scale"].get("domain") if isinstance(definition.get("scale"), dict) else None
         if isinstance(definition.get("legend"), dict | type(None)) and isinstance(domain, list) and \
                 any(isinstance(label, str) and len(label) > LEGEND_LABEL_CHARS for label in domain):
-            legend = definition.get("legend") or {}
-            definition["legend"] = {**legend, "labelExpr": _label_lines_expr(domain)}
+            definition["legend"] = {**(definition.get("legend") or {}), "labelExpr": _label_lines_expr(domain)}
 
 
 def _label_lines_expr(labels: list[Any]) -> str:
@@ -130,11 +114,8 @@ def _rewrap_title(title: Any, text_chars: int, subtitle_chars: int) -> None:
     """Wrap a title's text as one paragraph, and each subtitle line on its own, to the narrow widths."""
     if not isinstance(title, dict):
         return
-    text = title.get("text")
-    if text:
-        joined = " ".join(text) if isinstance(text, list) else str(text)
-        title["text"] = balanced_lines(joined, text_chars)
-    subtitle = title.get("subtitle")
-    if subtitle:
+    if text := title.get("text"):
+        title["text"] = balanced_lines(" ".join(text) if isinstance(text, list) else str(text), text_chars)
+    if subtitle := title.get("subtitle"):
         lines = subtitle if isinstance(subtitle, list) else [subtitle]
         title["subtitle"] = [part for line in lines for part in balanced_lines(str(line), subtitle_chars)]

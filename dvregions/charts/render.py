@@ -1,33 +1,18 @@
 """A deterministic, offline Altair renderer for the book and for JupyterLab.
 
-Stock Altair output loads Vega from a CDN, carries a random ``div`` id and uses a
-Vega-Lite mime type that JupyterLab 4 cannot draw. The ``dvregions`` renderer
-returns instead a mime bundle whose bytes depend only on the chart spec:
+Stock Altair output loads Vega from a CDN, carries a random ``div`` id and uses a Vega-Lite mime type that
+JupyterLab 4 cannot draw. This renderer returns a mime bundle whose bytes depend only on the chart spec:
 
-``application/vnd.dvregions.chart+json``
-    ``{"id", "spec", "description", "vegalite_version"}`` for the book; the Sphinx
-    extension (:mod:`dvbook.sphinx_ext`) turns it into an interactive figure.
-``application/vnd.vega.v5+json``
-    the spec compiled to Vega by ``vl_convert``, for JupyterLab only (the book ignores
-    it). JupyterLab 4 draws it with the Vega it bundles (``@jupyterlab/vega5-extension``,
-    no network, no extension to install), with tooltips. That renderer is *safe*, so it
-    is used in untrusted notebooks too, and its rank (57) beats every static type below
-    except ``text/html`` (50), which is why the bundle has no ``text/html``. Its
-    Vega-Lite (5.6) is older than ours (6), so it gets compiled Vega, not Vega-Lite.
-    Its ``usermeta`` carries the book's vega-embed options (SVG, no actions menu).
-``text/markdown``
-    the still image for viewers without a Vega renderer (nbconvert, nbviewer, GitHub):
-    a static SVG made by ``vl_convert``, as an ``<img>`` with ``alt`` = description.
-``image/png``
-    a 1x1 transparent placeholder, never shown where Vega or Markdown can be drawn.
-    JupyterLab's Vega renderer writes a PNG snapshot of every chart that has no
-    ``image/png`` into the notebook, so saving a chapter from JupyterLab would add
-    browser-made bytes; with the key present it leaves the output unchanged.
-``text/plain``
-    the chart description, the text alternative.
+- ``application/vnd.dvregions.chart+json``: id, spec, description and Vega-Lite version, for the book's figure;
+- ``application/vnd.vega.v5+json``: the spec compiled to Vega for JupyterLab's bundled Vega renderer, which is
+  *safe* (it draws in untrusted notebooks too, offline) and ranks 57, above every static type below but
+  ``text/html`` (50), hence no ``text/html``; its Vega-Lite (5.6) is older than ours (6), hence compiled Vega;
+- ``text/markdown``: a static SVG as an ``<img>`` with the description as ``alt``, for nbconvert, nbviewer, GitHub;
+- ``image/png``: a 1x1 transparent placeholder, never shown: without it JupyterLab's Vega renderer writes a PNG
+  snapshot of every chart into the notebook, so saving a chapter would add browser-made bytes;
+- ``text/plain``: the chart description, the text alternative.
 
-The image is a rendering, not a copy of the data; the Vega spec does repeat the data
-rows of the Vega-Lite spec, the price of drawing in JupyterLab without any download.
+The Vega spec repeats the data rows of the Vega-Lite spec: the price of drawing in JupyterLab without a download.
 """
 
 from __future__ import annotations
@@ -52,9 +37,6 @@ JUPYTERLAB_EMBED_OPTIONS = {"actions": False, "renderer": "svg", "tooltip": {"th
 # A valid 1x1 transparent PNG (base64); see the module docstring for why it is there.
 PNG_PLACEHOLDER = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 RENDERER_NAME = "dvregions"
-ID_PREFIX = "dv-chart-"
-# 12 hex digits (48 bits): unique enough for a few hundred charts, short in HTML.
-ID_HEX_DIGITS = 12
 
 
 def vegalite_version() -> str:
@@ -64,54 +46,37 @@ def vegalite_version() -> str:
 
 @lru_cache(maxsize=1)
 def vl_convert_version() -> str:
-    """The ``major.minor`` Vega-Lite bundled in vl-convert that matches Altair.
-
-    Pinning it (instead of vl-convert's "latest") keeps the static image and the
-    book's JavaScript on the same Vega-Lite as the spec.
-    """
+    """The ``major.minor`` Vega-Lite of vl-convert matching Altair's, so the image is drawn as the spec says."""
     import vl_convert as vlc
 
     wanted = ".".join(vegalite_version().split(".")[:2])
     if wanted not in vlc.get_vegalite_versions():
-        raise RuntimeError(
-            f"vl-convert {vlc.__version__} has no Vega-Lite {wanted}; "
-            f"it has {vlc.get_vegalite_versions()}. Pin matching altair and vl-convert-python."
-        )
+        raise RuntimeError(f"vl-convert {vlc.__version__} has no Vega-Lite {wanted}; it has "
+                           f"{vlc.get_vegalite_versions()}. Pin matching altair and vl-convert-python.")
     return wanted
 
 
 def canonical_json(obj: Any) -> str:
-    """Serialize with sorted keys and no whitespace, so equal specs give equal text.
-
-    ``allow_nan=False`` because NaN is not JSON and would serialize differently
-    in browsers; chart code must drop or fill missing values.
-    """
+    """Sorted keys, no whitespace and no NaN (not JSON; browsers differ), so equal specs give equal text."""
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def clean_spec(spec: dict[str, Any]) -> dict[str, Any]:
-    """Return a key-sorted copy of the spec without its ``$schema`` URL.
-
-    The schema URL names another host; the version is kept separately in the
-    bundle, and the book's script tells vega-embed the mode explicitly.
-    """
-    copy = {k: v for k, v in spec.items() if k != "$schema"}
-    return json.loads(canonical_json(copy))
+    """A key-sorted copy of the spec without its ``$schema`` URL (another host; the bundle keeps the version)."""
+    return json.loads(canonical_json({k: v for k, v in spec.items() if k != "$schema"}))
 
 
 def chart_id(spec: dict[str, Any]) -> str:
     """Deterministic element id: a short SHA-256 of the canonical spec JSON."""
-    digest = hashlib.sha256(canonical_json(clean_spec(spec)).encode("utf-8")).hexdigest()
-    return ID_PREFIX + digest[:ID_HEX_DIGITS]
+    # 12 hex digits (48 bits): unique enough for a few hundred charts, short in HTML.
+    return "dv-chart-" + hashlib.sha256(canonical_json(clean_spec(spec)).encode("utf-8")).hexdigest()[:12]
 
 
 def title_of(spec: dict[str, Any]) -> str:
     """The chart's title on one line (a title of several lines joined by spaces), or ``""``."""
     title = spec.get("title")
-    if isinstance(title, dict):
-        title = title.get("text")
-    if isinstance(title, list):
-        title = " ".join(str(part) for part in title)
+    title = title.get("text") if isinstance(title, dict) else title
+    title = " ".join(str(part) for part in title) if isinstance(title, list) else title
     return title.strip() if isinstance(title, str) else ""
 
 
@@ -121,16 +86,13 @@ def description_of(spec: dict[str, Any]) -> str:
     if isinstance(description, str) and description.strip():
         return description.strip()
     title = title_of(spec)
-    if title:
-        return _("Chart: {title}").format(title=title)
-    return _("Chart without a description")
+    return _("Chart: {title}").format(title=title) if title else _("Chart without a description")
 
 
 def accessible_name(spec: dict[str, Any]) -> str:
     """What a screen reader announces for a chart: its title, which states the finding, then its description.
 
-    The title is drawn inside the image, so without this a reader who cannot see it would get the
-    numbers but not the finding.
+    The title is drawn inside the image: without this, a reader who cannot see it would miss the finding.
     """
     title, description = title_of(spec), description_of(spec)
     if not title or title in description:
@@ -147,54 +109,27 @@ _URI_SAFE = " /:;=,!*()'?@+$"
 
 
 def static_svg(spec: dict[str, Any]) -> str:
-    """Render the spec to SVG with vl-convert (no browser, no network), for use as an image.
-
-    vl-convert lays out text with the fonts it bundles, so the bytes do not depend on
-    the fonts installed on the machine.
-    """
+    """The spec as SVG by vl-convert (no browser, no network), in its bundled fonts: the same on every machine."""
     import vl_convert as vlc
 
-    svg = vlc.vegalite_to_svg(clean_spec(spec), vl_version=vl_convert_version())
-    return _ARIA_ATTRS.sub("", svg)
+    return _ARIA_ATTRS.sub("", vlc.vegalite_to_svg(clean_spec(spec), vl_version=vl_convert_version()))
 
 
-def svg_data_uri(svg: str) -> str:
-    """``data:`` URI of an SVG, percent-encoded rather than base64.
+def svg_img_tag(svg: str, description: str) -> str:
+    """An ``<img>`` carrying the SVG as a data URI, with alt and title text.
 
-    About 20% shorter than base64 and, being mostly plain text, it compresses (and
-    diffs) far better in git.
+    Percent-encoded, not base64: 20% shorter, diffs and compresses far better, and holds no '"', '&' or '<'.
     """
-    return "data:image/svg+xml," + quote(svg, safe=_URI_SAFE)
-
-
-def svg_img_tag(svg: str, description: str, element_id: str | None = None) -> str:
-    """An ``<img>`` carrying the SVG as a data URI, with alt and title text."""
     alt_text = html.escape(description, quote=True)
-    id_attr = f' id="{element_id}-static"' if element_id else ""
-    # The URI holds no '"', '&' or '<' (all percent-encoded), so it is attribute-safe as is.
-    return (
-        f'<img{id_attr} class="dv-chart-static" src="{svg_data_uri(svg)}" '
-        f'alt="{alt_text}" title="{alt_text}">'
-    )
-
-
-def chart_payload(spec: dict[str, Any]) -> dict[str, Any]:
-    """The custom mime payload read by the Sphinx extension."""
-    cleaned = clean_spec(spec)
-    return {
-        "description": description_of(cleaned),
-        "id": chart_id(cleaned),
-        "spec": cleaned,
-        "vegalite_version": vegalite_version(),
-    }
+    uri = "data:image/svg+xml," + quote(svg, safe=_URI_SAFE)
+    return f'<img class="dv-chart-static" src="{uri}" alt="{alt_text}" title="{alt_text}">'
 
 
 def jupyterlab_vega_spec(spec: dict[str, Any]) -> dict[str, Any]:
     """The chart compiled to Vega by ``vl_convert``, for JupyterLab's bundled Vega renderer.
 
-    Compiled with the same Vega-Lite as the book (not JupyterLab's older one), so JupyterLab
-    only has to run Vega. The ``$schema`` URL names another host and is dropped (the mime
-    type gives the mode). vega-embed reads its options from ``usermeta.embedOptions``.
+    Compiled with the book's Vega-Lite (not JupyterLab's older one), so JupyterLab only runs Vega; the mime
+    type gives the mode, and vega-embed reads its options from ``usermeta.embedOptions``.
     """
     import vl_convert as vlc
 
@@ -205,14 +140,15 @@ def jupyterlab_vega_spec(spec: dict[str, Any]) -> dict[str, Any]:
 
 def render(spec: dict[str, Any], **metadata: Any) -> dict[str, Any]:
     """Altair renderer: spec -> deterministic mime bundle (see module docstring)."""
-    payload = chart_payload(spec)
-    svg = static_svg(payload["spec"])
+    cleaned = clean_spec(spec)
+    description = description_of(cleaned)
     return {
-        MIME_TYPE: payload,
-        VEGA_MIME_TYPE: jupyterlab_vega_spec(payload["spec"]),
-        "text/markdown": svg_img_tag(svg, payload["description"]),
+        MIME_TYPE: {"description": description, "id": chart_id(cleaned), "spec": cleaned,
+                    "vegalite_version": vegalite_version()},
+        VEGA_MIME_TYPE: jupyterlab_vega_spec(cleaned),
+        "text/markdown": svg_img_tag(static_svg(cleaned), description),
         "image/png": PNG_PLACEHOLDER,
-        "text/plain": payload["description"],
+        "text/plain": description,
     }
 
 

@@ -1,11 +1,7 @@
-"""The book's one chart theme, registered with Altair once.
+"""The book's one chart theme, registered with Altair once; every colour the charts use is named here only.
 
-Every colour the charts use is named here and nowhere else. Colours are the Okabe-Ito palette,
-safe for the common colour-vision deficiencies; the pairs the book contrasts most (earlier
-against later year, orders against violations) also differ clearly in lightness, so they
-survive greyscale printing, and charts add a second cue (shape, position or label) so that no
-meaning rests on colour alone. Counts use one sequential blue ramp; cells that carry text use
-one set of light tints (:data:`LEVEL_TINTS`).
+Okabe-Ito colours (safe for common colour-vision deficiencies); contrasted pairs also differ in lightness, for grey
+print, and a second cue (shape, position, label) means no meaning rests on colour alone. Counts use one blue ramp.
 """
 
 from __future__ import annotations
@@ -26,15 +22,9 @@ GRID = "#e0e0e0"
 PAPER = "white"
 NEUTRAL = "#8c8c8c"  # what a chart shows for context, not for its finding: rules, procedures, "within chance"
 
-# Okabe-Ito, by name
-BLUE = "#0072B2"
-ORANGE = "#E69F00"
-GREEN = "#009E73"
-VERMILLION = "#D55E00"
-PURPLE = "#CC79A7"
-SKY_BLUE = "#56B4E9"
-BLACK = "#000000"
-OKABE_ITO = [BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY_BLUE, BLACK]
+# Okabe-Ito, in its order and by name
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"]
+BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY_BLUE, BLACK = OKABE_ITO
 
 EARLIER_YEAR, LATER_YEAR = ORANGE, BLUE  # light orange vs dark blue: distinct in grey too
 MEASURE_COLOURS = {"procedures_started": NEUTRAL, "orders_imposed": BLUE, "violations": VERMILLION}
@@ -58,19 +48,15 @@ NOT_STATED_TINT = "#f7f7f7"
 
 WIDTH = 560
 
-NUMBER_LOCALES = {
-    "nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]},
-}
+NUMBER_LOCALES = {"nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]}}
 """d3-format number locales for languages that do not write numbers as English does (``1.234,5``).
 
 Vega-Lite passes ``config.locale`` on to Vega, which formats axis labels, tooltips and text marks
 with it, in the browser and in vl-convert's static image alike. English needs none (d3's default).
 """
-
-
-def number_locale(lang: str | None = None) -> dict | None:
-    """The d3-format number locale of ``lang`` (default: the current language), or None for English."""
-    return NUMBER_LOCALES.get(lang or i18n.language())
+_TEXT = {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12, "labelColor": INK,
+         "titleColor": INK}
+"""The labels and titles of axes, legends and headers alike."""
 
 
 def theme() -> alt.theme.ThemeConfig:
@@ -79,16 +65,8 @@ def theme() -> alt.theme.ThemeConfig:
     Altair calls this whenever a chart is turned into a spec, so the language is the one the
     chapter runs in. An English spec carries no ``locale`` at all and stays byte-for-byte as before.
     """
-    config = _config()
-    locale = number_locale()
-    if locale:
-        config["locale"] = {"number": locale}
-    return {"config": config}
-
-
-def _config() -> dict:
-    """The language-independent part of the theme's configuration."""
-    return {
+    locale = NUMBER_LOCALES.get(i18n.language())
+    return {"config": {
         "font": FONT,
         "background": PAPER,
         "padding": 8,
@@ -96,21 +74,18 @@ def _config() -> dict:
         "title": {"font": FONT, "fontSize": 16, "fontWeight": "bold", "color": INK, "anchor": "start",
                   "subtitleFont": FONT, "subtitleFontSize": 12, "subtitleColor": MUTED, "offset": 10,
                   "limit": WIDTH + 80},
-        "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12,
-                 "labelColor": INK, "titleColor": INK, "titleFontWeight": "normal", "gridColor": GRID,
-                 "domainColor": MUTED, "tickColor": MUTED, "labelLimit": 220},
-        "legend": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12,
-                   "labelColor": INK, "titleColor": INK, "titleFontWeight": "normal", "orient": "top",
-                   "labelLimit": 260},
-        "header": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 12, "titleFontSize": 12,
-                   "labelColor": INK, "titleColor": INK},
+        "axis": {**_TEXT, "titleFontWeight": "normal", "gridColor": GRID, "domainColor": MUTED, "tickColor": MUTED,
+                 "labelLimit": 220},
+        "legend": {**_TEXT, "titleFontWeight": "normal", "orient": "top", "labelLimit": 260},
+        "header": {**_TEXT},
         "range": {"category": OKABE_ITO, "ramp": SEQUENTIAL, "heatmap": SEQUENTIAL},
         "text": {"font": FONT, "fontSize": 12, "color": INK},
         "bar": {"color": BLUE},
         "point": {"size": 80, "filled": True},
         "line": {"strokeWidth": 2},
         "concat": {"spacing": 12},
-    }
+        **({"locale": {"number": locale}} if locale else {}),
+    }}
 
 
 def enable_theme() -> None:
