@@ -1,1 +1,1 @@
-"""Data, validation, charts and build tools for the regional domestic-violence book."""
+"""The analysis library of the book on how Dutch regions tackle domestic violence: data, statistics, charts, words."""
