@@ -219,28 +219,23 @@ Titles, names and addresses are the sources' own and stay as they are."""
 _BIB_FIELD = re.compile(r"^(\s*(" + "|".join(BIB_FIELDS) + r")\s*=\s*\{)(.*)(\},?\s*)$")
 
 
+def _bib_field(line: str) -> re.Match | None:
+    """A line's field to translate: words, or an abbreviation such as 'n.d.' (a year of digits is not)."""
+    match = _BIB_FIELD.match(line)
+    return match if match and re.search(r"[A-Za-z]", match.group(3)) else None
+
+
 def bibliography_messages(root: Path = ROOT) -> Iterator[tuple[str, str]]:
-    """The translatable field values of the bibliography, each with its line (numbers are left out)."""
-    for number, line in enumerate((root / BIBLIOGRAPHY).read_text(encoding="utf-8").splitlines(), start=1):
-        match = _BIB_FIELD.match(line)
-        if match and _has_letters(match.group(3)):
-            yield match.group(3), f"{BIBLIOGRAPHY}:{number}"
-
-
-def _has_letters(value: str) -> bool:
-    """A field value to translate: words, or an abbreviation such as 'n.d.' (a year of digits is not)."""
-    return re.search(r"[A-Za-z]", value) is not None
+    """The translatable field values of the bibliography, each with its line."""
+    lines = (root / BIBLIOGRAPHY).read_text(encoding="utf-8").splitlines()
+    return ((match.group(3), f"{BIBLIOGRAPHY}:{number}")
+            for number, line in enumerate(lines, start=1) if (match := _bib_field(line)))
 
 
 def translate_bibliography(text: str, table: dict[str, str]) -> str:
     """The bibliography with every translatable field value replaced by its translation from ``table``."""
-    def line_in_language(line: str) -> str:
-        match = _BIB_FIELD.match(line)
-        if not match or not _has_letters(match.group(3)):
-            return line
-        return match.group(1) + table[same_words(match.group(3))] + match.group(4)
-
-    return "\n".join(line_in_language(line) for line in text.split("\n"))
+    return "\n".join(match.group(1) + table[same_words(match.group(3))] + match.group(4)
+                     if (match := _bib_field(line)) else line for line in text.split("\n"))
 
 
 def _collect(pairs) -> dict[str, list[str]]:
@@ -253,18 +248,16 @@ def _collect(pairs) -> dict[str, list[str]]:
 
 def catalogs(root: Path, lang: str) -> dict[Path, dict[str, list[str]]]:
     """Every catalog path with its messages (message -> places) as the English sources have them now."""
-    result: dict[Path, dict[str, list[str]]] = {}
+    locales = root / "locales" / lang
+    result = {}
     for path in page_sources(root):
         rel = path.relative_to(root).as_posix()
-        found: dict[str, list[str]] = {}
-        for index, markdown in enumerate(page_markdown(path)):
-            for message in messages(markdown):
-                found.setdefault(message, []).append(f"{rel}#{index}" if path.suffix == ".ipynb" else rel)
-        result[root / "locales" / lang / Path(rel).with_suffix(".po")] = found
-    result[root / "locales" / lang / f"{i18n.PACKAGE_DOMAIN}.po"] = _collect([*book_messages(root),
-                                                                             *code_messages(root)])
-    result[root / "locales" / lang / f"{i18n.DATA_DOMAIN}.po"] = _collect(data_messages(root))
-    result[root / "locales" / lang / "book" / "references_bib.po"] = _collect(bibliography_messages(root))
+        result[locales / Path(rel).with_suffix(".po")] = _collect(
+            (message, f"{rel}#{index}" if path.suffix == ".ipynb" else rel)
+            for index, markdown in enumerate(page_markdown(path)) for message in messages(markdown))
+    result[locales / f"{i18n.PACKAGE_DOMAIN}.po"] = _collect([*book_messages(root), *code_messages(root)])
+    result[locales / f"{i18n.DATA_DOMAIN}.po"] = _collect(data_messages(root))
+    result[locales / "book" / "references_bib.po"] = _collect(bibliography_messages(root))
     return result
 
 
