@@ -1,11 +1,8 @@
 """Tidy derived tables the chapters show and chart: labels, rates, changes, coverage (nothing here reads files).
 
-- Counts of areas use :func:`non_overlapping_areas`, so no order is counted twice when a municipality and the
-  region that contains it are both reported.
-- Year-on-year changes are tested as one family per measure, Holm-adjusted (:func:`year_changes`); a direction
-  ("more", "fewer") is named only where the adjusted test says the change is beyond chance (:func:`change_verdict`).
-- Violations count events, not violated orders, so violations per order is a rate with an exact Poisson interval
-  (:func:`violation_rates`), never a share.
+Counts of areas use :func:`non_overlapping_areas`, so no order is counted twice. Year-on-year changes are tested
+as one Holm-adjusted family per measure, and a direction ("more", "fewer") is named only beyond chance
+(:func:`change_verdict`). Violations count events, not violated orders: per order they are a rate, never a share.
 """
 
 from __future__ import annotations
@@ -15,20 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dvregions import i18n
+from dvregions import i18n, stats
 from dvregions.i18n import _
-from dvregions.stats import (
-    between_unit_variance,
-    chi_square_p_value,
-    holm,
-    normal_quantile,
-    poisson_deviance,
-    poisson_quantile_limit,
-    poisson_rate_interval,
-    poisson_ratio_interval,
-    poisson_ratio_p_value,
-    wilson_interval,
-)
 from dvregions.validation import LEVELS
 
 MEASURES = ["procedures_started", "orders_imposed", "violations"]
@@ -90,11 +75,9 @@ def not_stated() -> str:
 
 
 def non_overlapping_areas(orders: pd.DataFrame, areas: pd.DataFrame | None = None) -> list[str]:
-    """The widest area reported in each region (no two overlap), in the order they first appear in ``orders``.
+    """The widest areas reported in each region, none inside another (by ``areas``, else by level), in order.
 
-    An area is left out when one containing it (``part_of`` in ``areas``, followed up) is reported for the same
-    region; without ``areas`` the widest level reported stands in for nesting. Hollands Midden keeps "regio
-    Leiden" and "regio Gouda", which do not overlap, and leaves out Leiden and Gouda inside them.
+    Hollands Midden keeps regio Leiden and regio Gouda, not Leiden and Gouda inside them.
     """
     reported = orders[["region_id", "area", "area_level"]].drop_duplicates("area")
     if areas is not None:
@@ -105,10 +88,7 @@ def non_overlapping_areas(orders: pd.DataFrame, areas: pd.DataFrame | None = Non
 
 
 def funnel_areas(rates: pd.DataFrame, areas: pd.DataFrame) -> list[str]:
-    """The areas of a funnel plot (``rates``: one year of :func:`population_rates`) not inside another shown.
-
-    Where a region's whole has no population (regio Leiden), the municipality inside it (Leiden) is shown.
-    """
+    """The areas of one year's :func:`population_rates` inside no other with a rate (Leiden: regio Leiden has none)."""
     return _outermost(rates["area"], [set(rates["area"])] * len(rates), areas)
 
 
@@ -146,12 +126,9 @@ def _bounds(intervals: list[tuple[float, float]]) -> tuple[list[float], list[flo
 
 
 def violation_rates(orders: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
-    """Violations per order imposed, with exact (Garwood) Poisson intervals, per area and year.
+    """Violations per order imposed (a rate, not a share) with exact Poisson intervals, per area-year stating both.
 
-    One order can be violated more than once, so this is a rate with the orders as exposure, not a share.
-    Columns: ``region_id``, ``area``, ``area_level``, ``year``, ``violations``, ``orders_imposed``, ``rate``,
-    ``rate_low``, ``rate_high``, ``counted`` (the source's note on the figure, or :func:`not_stated`) and
-    ``level_label``; only area-years stating both figures, with at least one order.
+    ``counted`` is the source's note on what the violations figure counts, or :func:`not_stated`.
     """
     table = wide(orders)
     if "violations" not in table or "orders_imposed" not in table:
@@ -162,7 +139,7 @@ def violation_rates(orders: pd.DataFrame, confidence: float = 0.95) -> pd.DataFr
         return table
     table = table[["region_id", "area", "area_level", "year", "violations", "orders_imposed"]]
     table["rate"] = table["violations"].astype(float) / table["orders_imposed"].astype(float)
-    table["rate_low"], table["rate_high"] = _bounds([poisson_rate_interval(int(v), int(n), confidence)
+    table["rate_low"], table["rate_high"] = _bounds([stats.poisson_rate_interval(int(v), int(n), confidence)
                                                      for v, n in zip(table["violations"], table["orders_imposed"])])
     notes = orders[orders["measure"] == "violations"].set_index(["area", "year"])["note"]
     table["counted"] = [notes.get((a, y), pd.NA) for a, y in zip(table["area"], table["year"])]
@@ -172,15 +149,10 @@ def violation_rates(orders: pd.DataFrame, confidence: float = 0.95) -> pd.DataFr
 
 
 def procedure_path(orders: pd.DataFrame, area: str) -> pd.DataFrame:
-    """Per year, one area's path from procedures started to orders imposed to violations.
-
-    ``share_ordered`` (each order comes from one procedure) has a Wilson interval ``share_low``/``share_high``;
-    ``rate`` is violations per order with its exact Poisson interval (:func:`violation_rates`). Only years
-    that state procedures and orders appear.
-    """
+    """One area's path from procedures to orders (a share: Wilson interval) to violations per order, by year."""
     table = wide(orders[orders["area"] == area]).dropna(subset=["procedures_started", "orders_imposed"])
     table["share_ordered"] = table["orders_imposed"].astype(float) / table["procedures_started"].astype(float)
-    table["share_low"], table["share_high"] = _bounds([wilson_interval(int(k), int(n)) for k, n in zip(
+    table["share_low"], table["share_high"] = _bounds([stats.wilson_interval(int(k), int(n)) for k, n in zip(
         table["orders_imposed"], table["procedures_started"])])
     columns, rates = ["year", "rate", "rate_low", "rate_high"], violation_rates(orders)
     rates = rates.loc[rates["area"] == area, columns] if len(rates) else pd.DataFrame(columns=columns)
@@ -190,15 +162,10 @@ def procedure_path(orders: pd.DataFrame, area: str) -> pd.DataFrame:
 def year_changes(orders: pd.DataFrame, measure: str = "orders_imposed", earlier: int | None = None,
                  later: int | None = None, confidence: float = 0.95,
                  areas: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Change in a measure between two years per area, tested as one family.
+    """Change in a measure between each area's last two years (or ``earlier`` and ``later``), as one tested family.
 
-    Each area compares the last two years it reports (or ``earlier`` and ``later``, for areas with both); every
-    area with two years and an event in them is in the family, and Holm's method holds whatever the tests'
-    dependence, so a municipality and the region containing it may both be in it. Columns: the ``earlier`` and
-    ``later`` counts and their ``earlier_year`` and ``later_year``, ``change``, ``ratio`` with its unadjusted
-    exact interval ``ratio_low``/``ratio_high``, ``p_value`` (exact conditional binomial, two-sided, as
-    ``scipy.stats.binomtest``), ``p_holm``, ``beyond_chance`` (``p_holm`` below ``1 - confidence``) and its
-    opposite ``could_be_chance``, ``non_overlapping`` (in :func:`non_overlapping_areas`, nested by ``areas``).
+    Holm's method holds whatever the tests' dependence, so an area and one containing it may both be in the family.
+    ``p_value`` is the exact conditional binomial test, ``ratio_low``/``ratio_high`` its unadjusted interval.
     """
     keys, rows = ["region_id", "area", "area_level"], []
     for key, by_area in orders[orders["measure"] == measure].sort_values("year").groupby(keys, sort=False,
@@ -212,9 +179,9 @@ def year_changes(orders: pd.DataFrame, measure: str = "orders_imposed", earlier:
     table["change"] = table["later"] - table["earlier"]
     pairs = [(int(lat), int(ear)) for ear, lat in zip(table["earlier"], table["later"])]
     table["ratio"] = [lat / ear if ear else float("inf") for lat, ear in pairs]
-    table["ratio_low"], table["ratio_high"] = _bounds([poisson_ratio_interval(*pair, confidence) for pair in pairs])
-    table["p_value"] = [poisson_ratio_p_value(*pair) for pair in pairs]
-    table["p_holm"] = holm(table["p_value"].tolist())
+    table["ratio_low"], table["ratio_high"] = _bounds([stats.poisson_ratio_interval(*p, confidence) for p in pairs])
+    table["p_value"] = [stats.poisson_ratio_p_value(*pair) for pair in pairs]
+    table["p_holm"] = stats.holm(table["p_value"].tolist())
     table["beyond_chance"] = table["p_holm"] < 1 - confidence
     table["could_be_chance"] = ~table["beyond_chance"]
     table["non_overlapping"] = table["area"].isin(non_overlapping_areas(orders, areas))
@@ -224,18 +191,16 @@ def year_changes(orders: pd.DataFrame, measure: str = "orders_imposed", earlier:
 
 def coverage(orders: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     """For each region, measure and year: which areas and levels the annex reports, or none."""
-    years = sorted(int(y) for y in orders["year"].unique())
-    grid = pd.MultiIndex.from_product([regions["region_id"], MEASURES, years],
-                                      names=["region_id", "measure", "year"]).to_frame(index=False)
-    reported = (orders.groupby(["region_id", "measure", "year"], observed=True)
+    keys, years = ["region_id", "measure", "year"], sorted(int(y) for y in orders["year"].unique())
+    grid = pd.MultiIndex.from_product([regions["region_id"], MEASURES, years], names=keys).to_frame(index=False)
+    reported = (orders.groupby(keys, observed=True)
                 .agg(areas=("area", lambda s: "; ".join(sorted(s))),
                      level=("area_level", lambda s: s.iloc[0] if s.nunique() == 1 else "several"),
                      figures=("value", "size"))
                 .reset_index())
-    table = grid.merge(reported, on=["region_id", "measure", "year"], how="left")
-    table["figures"] = table["figures"].fillna(0).astype("int64")
+    table = grid.merge(reported, on=keys, how="left").fillna({"figures": 0, "areas": _("none")})
+    table["figures"] = table["figures"].astype("int64")
     table["level_label"] = table["level"].fillna("not_stated").map(coverage_level_labels())
-    table["areas"] = table["areas"].fillna(_("none"))
     table = table.drop(columns="level").merge(regions[["region_id", "name_en"]], on="region_id")
     return table.assign(measure_label=table["measure"].map(measure_labels()))
 
@@ -245,8 +210,8 @@ def theme_matrix(initiatives: pd.DataFrame, initiative_themes: pd.DataFrame, the
     """Number of initiatives per region and theme, with their one-line descriptions and paragraphs."""
     coded = (initiative_themes.merge(initiatives, on="initiative_id")
              .merge(themes[["theme_id", "label"]], on="theme_id")
-             .merge(regions[["region_id", "name_en"]], on="region_id"))
-    coded = coded.sort_values(["region_id", "theme_id", "initiative_id"])
+             .merge(regions[["region_id", "name_en"]], on="region_id")
+             .sort_values(["region_id", "theme_id", "initiative_id"]))
     return (coded.groupby(["region_id", "name_en", "theme_id", "label"], observed=True)
             .agg(initiatives=("initiative_id", "size"),
                  descriptions=("description", lambda s: " | ".join(s)),
@@ -255,11 +220,7 @@ def theme_matrix(initiatives: pd.DataFrame, initiative_themes: pd.DataFrame, the
 
 
 def change_verdict(orders: pd.DataFrame, area: str, measure: str) -> str:
-    """What the Holm-adjusted test lets a sentence say about an area's change: one of :data:`VERDICTS`.
-
-    The family is every area of ``orders`` (as :func:`year_changes` builds it), so pass the whole orders table,
-    not one region's rows. A KeyError when the area lacks one of the years.
-    """
+    """An area's change as one of :data:`VERDICTS`, tested among all areas of ``orders``; KeyError if it lacks years."""
     changes = year_changes(orders, measure)
     match = changes[changes["area"] == area]
     if match.empty:
@@ -294,41 +255,28 @@ def verdict_phrase(verdict: str, noun: str) -> str:
 
 
 def change_phrase(orders: pd.DataFrame, area: str, measure: str, noun: str | None = None) -> str:
-    """A title phrase for a change that says only what the adjusted test supports (:func:`change_verdict`).
-
-    ``noun`` is a plural noun in the current language; by default the measure's label in lower case.
-    """
+    """A title phrase saying only what the adjusted test supports, about ``noun`` (default: the measure's label)."""
     return verdict_phrase(change_verdict(orders, area, measure), noun or measure_labels()[measure].lower())
 
 
 def describe(orders: pd.DataFrame) -> str:
-    """Every figure in words, for a chart's text alternative, naming the areas when there are several.
-
-    'Orders imposed: 71 in 2016 and 45 in 2017. Violations: 4 in 2016 and 3 in 2017.'
-    """
-    parts, several, labels = [], orders["area"].nunique() > 1, measure_labels()
+    """Every figure in words for a chart's text alternative: 'Orders imposed: 71 in 2016 and 45 in 2017.'."""
+    several = orders["area"].nunique() > 1
+    template = _("{area}, {measure}: {values}.") if several else _("{measure}: {values}.")
+    labels = {measure: label.lower() if several else label for measure, label in measure_labels().items()}
+    parts = []
     for area, by_area in orders.groupby("area", sort=False):
         for measure in MEASURES:
             rows = by_area[by_area["measure"] == measure].sort_values("year")
-            if rows.empty:
-                continue
             values = i18n.join([_("{value} in {year}").format(value=i18n.number(int(v)), year=int(y))
                                 for y, v in zip(rows["year"], rows["value"])])
-            if several:
-                parts.append(_("{area}, {measure}: {values}.").format(area=area, measure=labels[measure].lower(),
-                                                                       values=values))
-            else:
-                parts.append(_("{measure}: {values}.").format(measure=labels[measure], values=values))
+            if values:
+                parts.append(template.format(area=area, measure=labels[measure], values=values))
     return " ".join(parts)
 
 
 def populations(populations: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
-    """Every sourced population, with each group of municipalities given the sum of its members.
-
-    A group's population on a date is derived (never typed) when every member has one on that date; wholes
-    whose members the data does not list get none. Columns: those of ``populations.csv``, ``year`` (of the
-    reference date) and ``derived``.
-    """
+    """Every sourced population, plus a group of municipalities' sum on each date all its members have one."""
     table, rows = populations.assign(derived=False), []
     members = areas[areas["part_of"].isin(areas.loc[areas["area_level"] == "municipality_group", "area"])]
     for group, names in members.groupby("part_of")["area"]:
@@ -343,12 +291,9 @@ def populations(populations: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
 
 
 def population_rates(orders: pd.DataFrame, populations_table: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
-    """Orders imposed per :data:`PER_INHABITANTS` inhabitants, with exact Poisson intervals.
+    """Orders imposed per :data:`PER_INHABITANTS` inhabitants with exact Poisson intervals, where there is a population.
 
-    A year's rate rests on the latest population (``populations_table``: :func:`populations`) counted on or
-    before 1 January, standing in for the year's person-years; an area without one gets no row. Columns:
-    ``region_id``, ``area``, ``area_level``, ``year``, ``orders_imposed``, ``population``, ``reference_date``,
-    ``derived``, ``rate``, ``rate_low``, ``rate_high``, ``note`` and ``level_label``.
+    A year's rate rests on the latest population of :func:`populations` counted by 1 January of that year.
     """
     rows = []
     for row in orders[orders["measure"] == "orders_imposed"].itertuples(index=False):
@@ -356,7 +301,7 @@ def population_rates(orders: pd.DataFrame, populations_table: pd.DataFrame, conf
         if counted.empty:
             continue
         base, count = counted.sort_values("reference_date").iloc[-1], int(row.value)
-        low, high = poisson_rate_interval(count, float(base["population"]) / PER_INHABITANTS, confidence)
+        low, high = stats.poisson_rate_interval(count, float(base["population"]) / PER_INHABITANTS, confidence)
         rows.append((row.region_id, row.area, row.area_level, int(row.year), count, int(base["population"]),
                      base["reference_date"], bool(base["derived"]), PER_INHABITANTS * count / int(base["population"]),
                      low, high, base["note"]))
@@ -367,19 +312,13 @@ def population_rates(orders: pd.DataFrame, populations_table: pd.DataFrame, conf
 
 def short_names(areas: pd.DataFrame, regions: pd.DataFrame) -> dict[str, str]:
     """Short names for areas whose own name is a list: a group of municipalities goes by its region's name."""
-    groups = areas[areas["area_level"] == "municipality_group"].merge(regions[["region_id", "name_en"]],
-                                                                       on="region_id")
+    groups = areas[areas["area_level"] == "municipality_group"].merge(regions[["region_id", "name_en"]], on="region_id")
     return dict(zip(groups["area"], groups["name_en"]))
 
 
 @dataclass(frozen=True)
 class Funnel:
-    """A funnel plot's numbers for one year (:func:`funnel`).
-
-    ``points``: one row per area (its rate, ``expected`` count, ``z`` score, and ``position`` against the plain
-    and ``position_widened`` against the widened limits); ``limits``: the curves, one row per population on a
-    grid, :data:`FUNNEL_LIMITS` coverage (``limit``) and ``kind`` (``poisson``: chance alone; ``widened``).
-    """
+    """A funnel plot's numbers for one year: ``points`` (one per area, placed against both kinds of limit), limits."""
 
     year: int
     pooled: float
@@ -400,18 +339,16 @@ class Funnel:
 def funnel(rates: pd.DataFrame, areas: pd.DataFrame, year: int, grid: int = 60) -> Funnel:
     """Funnel plot of orders imposed per :data:`PER_INHABITANTS` inhabitants in one year (Spiegelhalter 2005).
 
-    The target is the pooled rate of the :func:`funnel_areas`. The plain limits are exact Poisson quantiles,
-    interpolated (:func:`dvregions.stats.poisson_quantile_limit`); the widened ones add the between-area variance
-    ``tau**2`` (:func:`dvregions.stats.between_unit_variance`): ``pooled +- z * sqrt(pooled / population +
-    tau**2)``. Overdispersion is the mean squared z-score (``dispersion``; Pearson's ``chi_square``). No limit
-    is adjusted for the number of areas.
+    Around the pooled rate, plain limits are exact Poisson quantiles; widened ones add the between-area variance:
+    ``pooled +- z * sqrt(pooled / population + tau**2)``. No limit is adjusted for the number of areas.
     """
     of_year = rates[rates["year"] == year]
     points = of_year[of_year["area"].isin(funnel_areas(of_year, areas))].copy()
     pooled = PER_INHABITANTS * points["orders_imposed"].sum() / points["population"].sum()
     points["expected"] = pooled * points["population"] / PER_INHABITANTS
     points["z"] = (points["orders_imposed"] - points["expected"]) / points["expected"] ** 0.5
-    tau = between_unit_variance(points["z"].tolist(), (points["population"] / PER_INHABITANTS / pooled).tolist()) ** 0.5
+    weights = points["population"] / PER_INHABITANTS / pooled
+    tau = stats.between_unit_variance(points["z"].tolist(), weights.tolist()) ** 0.5
     chi_square, degrees = float((points["z"] ** 2).sum()), len(points) - 1
     for column, kind in (("position", "poisson"), ("position_widened", "widened")):
         points[column] = [_funnel_position(rate, population, pooled, tau, kind)
@@ -421,7 +358,7 @@ def funnel(rates: pd.DataFrame, areas: pd.DataFrame, year: int, grid: int = 60) 
                            for kind in ("poisson", "widened") for coverage in FUNNEL_LIMITS for size in sizes
                            for low, high in [_limit_band(pooled, tau, size, coverage, kind)]])
     return Funnel(year=int(year), pooled=float(pooled), chi_square=chi_square, degrees_of_freedom=degrees,
-                  p_value=chi_square_p_value(chi_square, degrees), dispersion=chi_square / len(points),
+                  p_value=stats.chi_square_p_value(chi_square, degrees), dispersion=chi_square / len(points),
                   tau=float(tau), points=points.reset_index(drop=True), limits=limits)
 
 
@@ -435,9 +372,9 @@ def _limit_band(pooled: float, tau: float, population: float, coverage: float, k
     tail = (1 - coverage) / 2
     if kind == "poisson":
         expected, scale = pooled * population / PER_INHABITANTS, PER_INHABITANTS / population
-        return (max(0.0, poisson_quantile_limit(expected, tail) * scale),
-                poisson_quantile_limit(expected, 1 - tail) * scale)
-    spread = normal_quantile(1 - tail) * (pooled * PER_INHABITANTS / population + tau * tau) ** 0.5
+        return (max(0.0, stats.poisson_quantile_limit(expected, tail) * scale),
+                stats.poisson_quantile_limit(expected, 1 - tail) * scale)
+    spread = stats.normal_quantile(1 - tail) * (pooled * PER_INHABITANTS / population + tau * tau) ** 0.5
     return max(0.0, pooled - spread), pooled + spread
 
 
@@ -452,13 +389,9 @@ def _funnel_position(rate: float, population: float, pooled: float, tau: float, 
 
 def violation_rate_differences(orders: pd.DataFrame, areas: pd.DataFrame,
                                confidence: float = 0.95) -> pd.DataFrame:
-    """Whether violations per order imposed differ between non-overlapping areas, one test a year.
+    """Whether violations per order differ between :func:`non_overlapping_areas`, one Holm-adjusted test a year.
 
-    Each year, the :func:`non_overlapping_areas` stating both figures are compared in a Poisson model with the
-    orders as exposure: one common rate against one per area, by the deviance on ``areas - 1`` degrees of
-    freedom (:func:`dvregions.stats.poisson_deviance`); the years form one Holm-adjusted family. Columns:
-    ``year``, ``areas``, ``n_areas``, ``violations``, ``orders_imposed``, ``pooled``, ``deviance``,
-    ``degrees_of_freedom``, ``p_value``, ``p_holm``, ``beyond_chance``, ``implied`` (figures resting on a reading).
+    A common Poisson rate against one per area, by the deviance; ``implied``: areas whose figure rests on a reading.
     """
     columns = ["year", "areas", "n_areas", "violations", "orders_imposed", "pooled", "deviance",
                "degrees_of_freedom", "p_value", "p_holm", "beyond_chance", "implied"]
@@ -471,14 +404,11 @@ def violation_rate_differences(orders: pd.DataFrame, areas: pd.DataFrame,
         if len(of_year) < 2:
             continue
         counts, exposures = of_year["violations"].astype(int).tolist(), of_year["orders_imposed"].astype(int).tolist()
-        deviance = poisson_deviance(counts, exposures)
-        rows.append({"year": int(year), "areas": of_year["area"].tolist(), "n_areas": len(of_year),
-                     "violations": sum(counts), "orders_imposed": sum(exposures),
-                     "pooled": sum(counts) / sum(exposures), "deviance": deviance,
-                     "degrees_of_freedom": len(of_year) - 1,
-                     "p_value": chi_square_p_value(deviance, len(of_year) - 1),
-                     "implied": sorted(set(implied.loc[implied["year"] == year, "area"]) & set(of_year["area"]))})
+        deviance, degrees = stats.poisson_deviance(counts, exposures), len(of_year) - 1
+        rows.append((int(year), of_year["area"].tolist(), len(of_year), sum(counts), sum(exposures),
+                     sum(counts) / sum(exposures), deviance, degrees, stats.chi_square_p_value(deviance, degrees),
+                     sorted(set(implied.loc[implied["year"] == year, "area"]) & set(of_year["area"]))))
     result = pd.DataFrame(rows, columns=columns[:-3] + ["implied"])
-    result["p_holm"] = holm(result["p_value"].tolist())
+    result["p_holm"] = stats.holm(result["p_value"].tolist())
     result["beyond_chance"] = result["p_holm"] < 1 - confidence
     return result[columns]
