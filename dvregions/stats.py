@@ -1,9 +1,7 @@
-"""Intervals and tests for honest comparisons of small counts.
+"""Intervals and tests for honest comparisons of small counts: chance variation, not how regions record them.
 
-Each method is written in its textbook form from SciPy's special functions (``scipy.special``):
-``scipy.stats`` gives the same numbers (the tests compare with it and with published tables) but
-costs a third of a second more to import in every chapter that tests. The intervals and tests
-describe chance variation in counts, not differences in how regions record or report them.
+Each method is written in its textbook form from ``scipy.special``: ``scipy.stats`` gives the same numbers (the
+tests compare) but costs a third of a second more to import in every chapter that tests.
 """
 
 from __future__ import annotations
@@ -13,10 +11,7 @@ from collections.abc import Sequence
 
 
 def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval (1927) for a true proportion ``successes / trials``, without continuity correction.
-
-    A count of events that can happen several times per unit is a rate: use :func:`poisson_rate_interval`.
-    """
+    """Wilson (1927) interval for a true share, no continuity correction (a rate: :func:`poisson_rate_interval`)."""
     if trials <= 0:
         raise ValueError("trials must be positive")
     if not 0 <= successes <= trials:
@@ -29,10 +24,7 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tu
 
 
 def poisson_rate_interval(count: int, exposure: float = 1.0, confidence: float = 0.95) -> tuple[float, float]:
-    """Exact (Garwood 1936) interval for a Poisson rate ``count / exposure``, e.g. violations per order.
-
-    The rate may exceed 1 per unit of exposure, since one order can be violated more than once.
-    """
+    """Exact (Garwood 1936) interval for a Poisson rate ``count / exposure``, e.g. violations per order (may be > 1)."""
     if count < 0:
         raise ValueError("count must not be negative")
     if exposure <= 0:
@@ -63,10 +55,9 @@ def _check_pair(later: int, earlier: int) -> None:
 
 
 def poisson_ratio_interval(later: int, earlier: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Exact interval for the ratio ``later / earlier`` of two Poisson counts over equal periods (unadjusted).
+    """Exact (unadjusted) interval for the ratio ``r = later / earlier`` of two Poisson counts over equal periods.
 
-    Conditional on the total, ``later`` is binomial with share ``r / (1 + r)``: its Clopper-Pearson
-    bounds map back to bounds for the ratio ``r``. An interval that contains 1 could well be chance.
+    Given the total, ``later`` is binomial with share ``r / (1 + r)``, whose Clopper-Pearson bounds map back to ``r``.
     """
     _check_pair(later, earlier)
     low, high = clopper_pearson_interval(int(later), int(later + earlier), confidence)
@@ -76,8 +67,8 @@ def poisson_ratio_interval(later: int, earlier: int, confidence: float = 0.95) -
 def poisson_ratio_p_value(later: int, earlier: int) -> float:
     """Two-sided exact p-value for "no change" between two Poisson counts over equal periods.
 
-    The conditional binomial test of ``later`` of ``later + earlier`` against 1/2, as ``scipy.stats.binomtest``;
-    it is below ``1 - confidence`` exactly when :func:`poisson_ratio_interval` excludes 1.
+    The conditional binomial test against 1/2 (as ``scipy.stats.binomtest``): below ``1 - confidence`` exactly
+    when :func:`poisson_ratio_interval` excludes 1.
     """
     _check_pair(later, earlier)
     from scipy.special import bdtr
@@ -89,10 +80,9 @@ def poisson_ratio_p_value(later: int, earlier: int) -> float:
 
 
 def holm(p_values: Sequence[float]) -> list[float]:
-    """Holm's (1979) step-down adjusted p-values, in the order given.
+    """Holm's (1979) step-down adjusted p-values, in the order given, valid whatever the tests' dependence.
 
-    The i-th smallest of m is multiplied by ``m - i + 1``, capped at 1 and kept no smaller than the one before;
-    it bounds the family-wise error whatever the tests' dependence (areas that contain each other may share one).
+    The i-th smallest of m is multiplied by ``m - i + 1``, capped at 1 and kept no smaller than the one before.
     """
     values = [float(p) for p in p_values]
     if any(not 0 <= p <= 1 for p in values):
@@ -155,8 +145,7 @@ def between_unit_variance(z_scores: Sequence[float], weights: Sequence[float]) -
 def poisson_deviance(counts: Sequence[int], exposures: Sequence[float]) -> float:
     """Deviance ``G^2 = 2 * sum O * ln(O / E)`` of one common Poisson rate against one rate per unit.
 
-    ``E`` is each unit's exposure times the pooled rate. On one fewer degrees of freedom than units, it tests
-    whether the units' rates differ more than Poisson chance.
+    ``E`` is a unit's exposure times the pooled rate; on units - 1 degrees of freedom it tests the rates differ.
     """
     if len(counts) != len(exposures) or len(counts) < 2:
         raise ValueError("need at least two units, each with an exposure")
