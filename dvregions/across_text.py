@@ -1,7 +1,6 @@
-"""What the chapters across the regions (11) and on the limits of the figures (13) glue and show.
+"""What the chapters across the regions (11) and on the limits of the figures (13) glue and show, as data tables.
 
-Every year, count and area in the sentences (Markdown in the current language) comes from the data, so the
-sentences follow when a year or an area is added; the ``*_table`` functions draw the chapters' data tables.
+Every year, count and area in the sentences comes from the data, so they follow an added year or area.
 """
 
 from __future__ import annotations
@@ -12,8 +11,6 @@ from IPython.display import HTML
 from dvregions import analysis, chapter, data, i18n
 from dvregions.charts import across
 from dvregions.i18n import _
-
-_CHANGE_COLUMNS = ["area", "level_label", "earlier_year", "earlier", "later_year", "later"]
 
 
 def glue_chapter(dataset: data.Dataset) -> None:
@@ -36,7 +33,8 @@ def glue_chapter(dataset: data.Dataset) -> None:
     chapter.glue_number("n_beyond", int(counted["beyond_chance"].sum()))
     chapter.glue_number("expected_false", 0.05 * len(changes), decimals=1)
     smallest = changes.sort_values("p_value").iloc[0]
-    chapter.glue_text("smallest_area", _changed(smallest["area"], smallest))
+    chapter.glue_text("smallest_area", _("{area} ({earlier} to {later})").format(
+        area=smallest["area"], **chapter.change_values(smallest)))
     chapter.glue_number("smallest_p", float(smallest["p_value"]), decimals=3)
     chapter.glue_number("smallest_p_holm", float(smallest["p_holm"]), decimals=2)
     chapter.glue_text("orders_verdict", across.verdict_title(changes, _("orders imposed")) + ".")
@@ -123,8 +121,8 @@ def rates_table(dataset: data.Dataset) -> HTML:
 def _changes_table(dataset: data.Dataset, measure: str, columns: list[str], caption: str, counts: str) -> HTML:
     """A table of :func:`dvregions.analysis.year_changes`: each area's two years and counts, then ``columns``."""
     changes = analysis.year_changes(dataset.orders, measure, areas=dataset.areas)
-    return chapter.data_table(changes[_CHANGE_COLUMNS + columns].round(3), caption,
-                              labels=chapter.change_labels(counts))
+    columns = ["area", "level_label", "earlier_year", "earlier", "later_year", "later", *columns]
+    return chapter.data_table(changes[columns].round(3), caption, labels=chapter.change_labels(counts))
 
 
 def changes_table(dataset: data.Dataset) -> HTML:
@@ -152,14 +150,11 @@ def violation_changes_table(dataset: data.Dataset) -> HTML:
 
 def violation_rates_table(dataset: data.Dataset) -> HTML:
     """Violations per order imposed, with their intervals."""
-    columns = ["area", "level_label", "year", "violations", "orders_imposed", "rate", "rate_low", "rate_high",
-               "counted"]
-    return chapter.data_table(
-        analysis.violation_rates(dataset.orders)[columns].round(3),
-        _("Violations per order imposed, with exact 95% Poisson intervals"),
-        labels={"area": _("Area"), "level_label": _("Level"), "year": _("Year"), "violations": _("Violations"),
-                "orders_imposed": _("Orders imposed"), "rate": _("Violations per order"),
-                "rate_low": _("Interval from"), "rate_high": _("Interval to"), "counted": _("What the area counts")})
+    labels = {"area": _("Area"), "level_label": _("Level"), "year": _("Year"), "violations": _("Violations"),
+              "orders_imposed": _("Orders imposed"), "rate": _("Violations per order"),
+              "rate_low": _("Interval from"), "rate_high": _("Interval to"), "counted": _("What the area counts")}
+    return chapter.data_table(analysis.violation_rates(dataset.orders)[list(labels)].round(3),
+                              _("Violations per order imposed, with exact 95% Poisson intervals"), labels=labels)
 
 
 def population_basis(rates: pd.DataFrame) -> str:
@@ -229,11 +224,6 @@ def _p_value(p: float) -> str:
     return i18n.p_value(p) if p >= 0.001 else _("below {limit}").format(limit=i18n.number(0.001, 3))
 
 
-def _changed(area: str, change: pd.Series) -> str:
-    """'Zeeland (71 to 45)': an area and its two counts."""
-    return _("{area} ({earlier} to {later})").format(area=area, **chapter.change_values(change))
-
-
 def years_compared(changes: pd.DataFrame) -> str:
     """The years a family of change tests compares: '2016 and 2017', or each area's last two when they differ."""
     pairs = changes[["earlier_year", "later_year"]].drop_duplicates()
@@ -243,17 +233,15 @@ def years_compared(changes: pd.DataFrame) -> str:
 
 
 def without_implied(orders: pd.DataFrame, areas: pd.DataFrame) -> str:
-    """What the tests of violations say without the figures whose ``basis`` is ``implied`` (read from a sentence).
-
-    This shows whether any verdict depends on reading which figure a sentence refers to.
-    """
+    """Whether a verdict on violations depends on the figures whose ``basis`` is ``implied`` (read from a sentence)."""
     implied = orders[(orders["measure"] == "violations") & (orders["basis"] == "implied")]
     if implied.empty:
         return _("No figure of violations rests on an implication.")
     kept = analysis.year_changes(orders[orders["basis"] != "implied"], "violations", areas=areas)
     beyond = kept[kept["beyond_chance"]]
     verdict = _("no change in violations passes") if beyond.empty else _("the changes that pass are {changes}").format(
-        changes=i18n.join([_changed(row.area, row) for _index, row in beyond.iterrows()]))
+        changes=i18n.join([_("{area} ({earlier} to {later})").format(area=row.area, **chapter.change_values(row))
+                           for _index, row in beyond.iterrows()]))
     return _("Leaving out the figures that rest on reading which figure a sentence refers to ({figures}), "
              "{tests} tests remain, and {verdict}.").format(
         figures=i18n.join([_("{area} in {year}").format(area=r.area, year=r.year) for r in implied.itertuples()]),
