@@ -168,8 +168,7 @@ def year_changes(orders: pd.DataFrame, measure: str = "orders_imposed", earlier:
     ``p_value`` is the exact conditional binomial test, ``ratio_low``/``ratio_high`` its unadjusted interval.
     """
     keys, rows = ["region_id", "area", "area_level"], []
-    for key, by_area in orders[orders["measure"] == measure].sort_values("year").groupby(keys, sort=False,
-                                                                                          observed=True):
+    for key, by_area in orders[orders["measure"] == measure].sort_values("year").groupby(keys, observed=True):
         values = dict(zip(by_area["year"].astype(int), by_area["value"].astype(int)))
         pair = (earlier, later) if earlier is not None and later is not None else tuple(sorted(values)[-2:])
         if len(pair) == 2 and set(pair) <= values.keys() and values[pair[0]] + values[pair[1]] != 0:
