@@ -1,9 +1,6 @@
-"""What the chapters across the regions (11) and on the limits of the figures (13) glue and show.
+"""What the chapters across the regions (11) and on the limits of the figures (13) glue and show, as data tables.
 
-The sentences take the loaded tables or the results of :mod:`dvregions.analysis` and return
-Markdown in the current language; every year, count and area in them comes from the data, so the
-sentences follow when a year or an area is added. :func:`glue_chapter` and :func:`glue_limits` glue
-every figure the two chapters' prose names; the ``*_table`` functions draw their data tables.
+Every year, count and area in the sentences comes from the data, so they follow an added year or area.
 """
 
 from __future__ import annotations
@@ -18,16 +15,10 @@ from dvregions.i18n import _
 
 def glue_chapter(dataset: data.Dataset) -> None:
     """Glue the figures of chapter 11: the year-on-year changes, rates per order and per inhabitant, the funnels."""
-    _glue_changes(dataset)
-    _glue_violations(dataset)
-    _glue_funnels(dataset)
-
-
-def _glue_changes(dataset: data.Dataset) -> None:
-    """The family of year-on-year tests of orders imposed, and the rates of violations per order."""
-    changes = analysis.year_changes(dataset.orders, areas=dataset.areas)
+    orders, areas = dataset.orders, dataset.areas
+    changes = analysis.year_changes(orders, areas=areas)
     counted = changes[changes["non_overlapping"]]
-    non_overlapping = analysis.non_overlapping_areas(dataset.orders, dataset.areas)
+    non_overlapping = analysis.non_overlapping_areas(orders, areas)
     chapter.glue_number("n_levels", changes["area_level"].nunique())
     chapter.glue_text("years_compared", years_compared(changes))
     chapter.glue_number("n_non_overlapping", len(non_overlapping))
@@ -43,11 +34,11 @@ def _glue_changes(dataset: data.Dataset) -> None:
     chapter.glue_number("expected_false", 0.05 * len(changes), decimals=1)
     smallest = changes.sort_values("p_value").iloc[0]
     chapter.glue_text("smallest_area", _("{area} ({earlier} to {later})").format(
-        area=smallest["area"], earlier=i18n.number(smallest["earlier"]), later=i18n.number(smallest["later"])))
+        area=smallest["area"], **chapter.change_values(smallest)))
     chapter.glue_number("smallest_p", float(smallest["p_value"]), decimals=3)
     chapter.glue_number("smallest_p_holm", float(smallest["p_holm"]), decimals=2)
     chapter.glue_text("orders_verdict", across.verdict_title(changes, _("orders imposed")) + ".")
-    rates = analysis.violation_rates(dataset.orders)
+    rates = analysis.violation_rates(orders)
     chapter.glue_number("n_rate_pairs", len(rates))
     chapter.glue_number("rate_min", float(rates["rate"].min()), decimals=2)
     chapter.glue_number("rate_max", float(rates["rate"].max()), decimals=2)
@@ -55,30 +46,9 @@ def _glue_changes(dataset: data.Dataset) -> None:
     chapter.glue_text("widest_area", _("{area} in {year}").format(area=widest["area"], year=widest["year"]))
     chapter.glue_number("widest_low", float(widest["rate_low"]), decimals=2)
     chapter.glue_number("widest_high", float(widest["rate_high"]), decimals=2)
-
-
-def _glue_violations(dataset: data.Dataset) -> None:
-    """The family of year-on-year tests of violations, and what passes it."""
-    violation_changes = analysis.year_changes(dataset.orders, "violations", areas=dataset.areas)
-    chapter.glue_number("n_violation_tests", len(violation_changes))
-    chapter.glue_text("violations_verdict", across.verdict_title(violation_changes, _("violations")) + ".")
-    beyond = violation_changes[violation_changes["beyond_chance"]]
-    passing = "; ".join(_("{area}, {earlier} to {later} (adjusted p {p_holm})").format(
-        area=row.area, **chapter.change_values(row)) for _index, row in beyond.iterrows())
-    if len(beyond) == 1:
-        chapter.glue_text("violations_beyond", _("The change that passes: {changes}.").format(changes=passing))
-    elif len(beyond):
-        chapter.glue_text("violations_beyond", _("The changes that pass: {changes}.").format(changes=passing))
-    else:
-        chapter.glue_text("violations_beyond", _("No change in violations passes."))
-    chapter.glue_text("violations_without_implied", without_implied(dataset.orders, dataset.areas))
-
-
-def _glue_funnels(dataset: data.Dataset) -> None:
-    """Orders per inhabitant: the areas with a population, the funnel plots' verdicts, violations per order."""
-    orders = dataset.orders
-    funnels = across.funnels(orders, dataset.populations, dataset.areas, dataset.regions)
-    names = analysis.short_names(dataset.areas, dataset.regions)
+    _glue_violations(orders, areas)
+    funnels = across.funnels(orders, dataset.populations, areas, dataset.regions)
+    names = analysis.short_names(areas, dataset.regions)
     _glue_populations(dataset)
     chapter.glue_text("funnel_areas", i18n.join([names.get(a, a) for a in funnels[-1].points["area"]]))
     chapter.glue_text("overdispersion", overdispersion(funnels))
@@ -86,19 +56,32 @@ def _glue_funnels(dataset: data.Dataset) -> None:
     chapter.glue_text("outside_plain", outside(funnels, "position", names))
     chapter.glue_text("outside_widened", outside(funnels, "position_widened", names))
     chapter.glue_text("largest_share", largest_share(funnels))
-    differences = analysis.violation_rate_differences(orders, dataset.areas)
+    differences = analysis.violation_rate_differences(orders, areas)
     chapter.glue_text("violation_differences", violation_differences(differences))
 
 
+def _glue_violations(orders: pd.DataFrame, areas: pd.DataFrame) -> None:
+    """The family of year-on-year tests of violations, and what passes it."""
+    changes = analysis.year_changes(orders, "violations", areas=areas)
+    chapter.glue_number("n_violation_tests", len(changes))
+    chapter.glue_text("violations_verdict", across.verdict_title(changes, _("violations")) + ".")
+    beyond = changes[changes["beyond_chance"]]
+    passing = "; ".join(_("{area}, {earlier} to {later} (adjusted p {p_holm})").format(
+        area=row.area, **chapter.change_values(row)) for _index, row in beyond.iterrows())
+    message = (_("No change in violations passes.") if beyond.empty
+               else _("The change that passes: {changes}.") if len(beyond) == 1
+               else _("The changes that pass: {changes}."))
+    chapter.glue_text("violations_beyond", message.format(changes=passing))
+    chapter.glue_text("violations_without_implied", without_implied(orders, areas))
+
+
 def _population_rates(dataset: data.Dataset) -> pd.DataFrame:
-    """Orders imposed per 10,000 inhabitants, for every area with a sourced population."""
     return analysis.population_rates(dataset.orders, analysis.populations(dataset.populations, dataset.areas))
 
 
 def _glue_populations(dataset: data.Dataset) -> None:
     """Which areas have no population to compare on, and which year's population each rate rests on."""
-    rates = _population_rates(dataset)
-    orders = dataset.orders
+    rates, orders = _population_rates(dataset), dataset.orders
     without = sorted(set(orders.loc[orders["measure"] == "orders_imposed", "area"]) - set(rates["area"]))
     chapter.glue_text("areas_without_population", i18n.join(without) or _("none"))
     chapter.glue_text("population_basis", population_basis(rates))
@@ -135,59 +118,51 @@ def rates_table(dataset: data.Dataset) -> HTML:
         "rests on"))
 
 
+def _changes_table(dataset: data.Dataset, measure: str, columns: list[str], caption: str, counts: str) -> HTML:
+    """A table of :func:`dvregions.analysis.year_changes`: each area's two years and counts, then ``columns``."""
+    changes = analysis.year_changes(dataset.orders, measure, areas=dataset.areas)
+    columns = ["area", "level_label", "earlier_year", "earlier", "later_year", "later", *columns]
+    return chapter.data_table(changes[columns].round(3), caption, labels=chapter.change_labels(counts))
+
+
 def changes_table(dataset: data.Dataset) -> HTML:
     """Orders imposed per area in its last two years."""
-    changes = analysis.year_changes(dataset.orders, areas=dataset.areas)
-    return chapter.data_table(changes[["area", "level_label", "earlier_year", "earlier", "later_year", "later",
-                                       "change"]],
-                              _("Orders imposed per area in the last two years each reports"),
-                              labels=chapter.change_labels(_("Orders")))
-
-
-def violation_rates_table(dataset: data.Dataset) -> HTML:
-    """Violations per order imposed, with their intervals."""
-    rates = analysis.violation_rates(dataset.orders)
-    columns = ["area", "level_label", "year", "violations", "orders_imposed", "rate", "rate_low", "rate_high",
-               "counted"]
-    return chapter.data_table(
-        rates[columns].round(3), _("Violations per order imposed, with exact 95% Poisson intervals"),
-        labels={"area": _("Area"), "level_label": _("Level"), "year": _("Year"), "violations": _("Violations"),
-                "orders_imposed": _("Orders imposed"), "rate": _("Violations per order"),
-                "rate_low": _("Interval from"), "rate_high": _("Interval to"), "counted": _("What the area counts")})
+    return _changes_table(dataset, "orders_imposed", ["change"],
+                          _("Orders imposed per area in the last two years each reports"), _("Orders"))
 
 
 def change_ratios_table(dataset: data.Dataset) -> HTML:
     """The ratios of orders imposed, later year to earlier, with their tests."""
-    changes = analysis.year_changes(dataset.orders, areas=dataset.areas)
-    columns = ["area", "level_label", "earlier_year", "earlier", "later_year", "later", "ratio", "ratio_low",
-               "ratio_high", "p_value", "p_holm", "beyond_chance", "non_overlapping"]
-    return chapter.data_table(
-        changes[columns].round(3),
+    return _changes_table(
+        dataset, "orders_imposed", ["ratio", "ratio_low", "ratio_high", "p_value", "p_holm", "beyond_chance",
+                                    "non_overlapping"],
         _("Ratio of orders imposed, later year to earlier year: unadjusted exact 95% interval and p-value, and the "
-          "Holm-adjusted p-value for the family of year-on-year tests"),
-        labels=chapter.change_labels(_("Orders")))
+          "Holm-adjusted p-value for the family of year-on-year tests"), _("Orders"))
 
 
 def violation_changes_table(dataset: data.Dataset) -> HTML:
     """Violations in each area's last two years, with their tests."""
-    changes = analysis.year_changes(dataset.orders, "violations", areas=dataset.areas)
-    columns = ["area", "level_label", "earlier_year", "earlier", "later_year", "later", "p_value", "p_holm",
-               "beyond_chance"]
-    return chapter.data_table(
-        changes[columns].round(3),
+    return _changes_table(
+        dataset, "violations", ["p_value", "p_holm", "beyond_chance"],
         _("Violations in the last two years each area reports: unadjusted p-value and Holm-adjusted p-value for the "
-          "family of year-on-year tests"),
-        labels=chapter.change_labels(_("Violations")))
+          "family of year-on-year tests"), _("Violations"))
+
+
+def violation_rates_table(dataset: data.Dataset) -> HTML:
+    """Violations per order imposed, with their intervals."""
+    labels = {"area": _("Area"), "level_label": _("Level"), "year": _("Year"), "violations": _("Violations"),
+              "orders_imposed": _("Orders imposed"), "rate": _("Violations per order"),
+              "rate_low": _("Interval from"), "rate_high": _("Interval to"), "counted": _("What the area counts")}
+    return chapter.data_table(analysis.violation_rates(dataset.orders)[list(labels)].round(3),
+                              _("Violations per order imposed, with exact 95% Poisson intervals"), labels=labels)
 
 
 def population_basis(rates: pd.DataFrame) -> str:
     """Which population each year's rates rest on, e.g. 'the 2017 rates use the population of 1 January 2016'."""
     pairs = rates[["year", "reference_date"]].drop_duplicates().sort_values("year")
-    parts = []
-    for date, of_date in pairs.groupby("reference_date", sort=True):
-        years = i18n.join([str(year) for year in of_date["year"]])
-        parts.append(_("The rates of {years} rest on the registered population of {day}.").format(
-            years=years, day=i18n.day(date)))
+    parts = [_("The rates of {years} rest on the registered population of {day}.").format(
+        years=i18n.join([str(year) for year in of_date["year"]]), day=i18n.day(date))
+        for date, of_date in pairs.groupby("reference_date", sort=True)]
     stale = pairs[pairs["reference_date"].str.slice(0, 4).astype(int) < pairs["year"]]
     if len(stale):
         parts.append(_("The data holds no population counted on 1 January {years}; those rates use the latest "
@@ -216,13 +191,10 @@ def outside(results: list[analysis.Funnel], column: str, names: dict[str, str]) 
     parts = []
     for r in results:
         beyond = r.points[r.points[column].isin(["far_above", "far_below"])]
-        if beyond.empty:
-            parts.append(_("none of the {areas} areas in {year}").format(areas=i18n.count(len(r.points)),
-                                                                       year=r.year))
-        else:
-            parts.append(_("{count} of the {areas} areas in {year} ({names})").format(
-                count=i18n.count(len(beyond)), areas=i18n.count(len(r.points)), year=r.year,
-                names=i18n.join([names.get(area, area) for area in beyond["area"]])))
+        message = (_("none of the {areas} areas in {year}") if beyond.empty
+                   else _("{count} of the {areas} areas in {year} ({names})"))
+        parts.append(message.format(count=i18n.count(len(beyond)), areas=i18n.count(len(r.points)), year=r.year,
+                                    names=i18n.join([names.get(area, area) for area in beyond["area"]])))
     return i18n.join(parts)
 
 
@@ -261,23 +233,16 @@ def years_compared(changes: pd.DataFrame) -> str:
 
 
 def without_implied(orders: pd.DataFrame, areas: pd.DataFrame) -> str:
-    """What the tests of violations say when the figures that rest on an implication are left out.
-
-    A figure whose ``basis`` is ``implied`` rests on reading which figure a sentence refers to; this
-    sentence shows whether any verdict depends on that reading.
-    """
+    """Whether a verdict on violations depends on the figures whose ``basis`` is ``implied`` (read from a sentence)."""
     implied = orders[(orders["measure"] == "violations") & (orders["basis"] == "implied")]
     if implied.empty:
         return _("No figure of violations rests on an implication.")
     kept = analysis.year_changes(orders[orders["basis"] != "implied"], "violations", areas=areas)
     beyond = kept[kept["beyond_chance"]]
-    figures = i18n.join([_("{area} in {year}").format(area=r.area, year=r.year) for r in implied.itertuples()])
-    if beyond.empty:
-        verdict = _("no change in violations passes")
-    else:
-        verdict = _("the changes that pass are {changes}").format(changes=i18n.join(
-            [_("{area} ({earlier} to {later})").format(area=r.area, earlier=i18n.number(r.earlier),
-                                                       later=i18n.number(r.later)) for r in beyond.itertuples()]))
+    verdict = _("no change in violations passes") if beyond.empty else _("the changes that pass are {changes}").format(
+        changes=i18n.join([_("{area} ({earlier} to {later})").format(area=row.area, **chapter.change_values(row))
+                           for _index, row in beyond.iterrows()]))
     return _("Leaving out the figures that rest on reading which figure a sentence refers to ({figures}), "
-             "{tests} tests remain, and {verdict}.").format(figures=figures, tests=i18n.count(len(kept)),
-                                                           verdict=verdict)
+             "{tests} tests remain, and {verdict}.").format(
+        figures=i18n.join([_("{area} in {year}").format(area=r.area, year=r.year) for r in implied.itertuples()]),
+        tests=i18n.count(len(kept)), verdict=verdict)

@@ -1,7 +1,6 @@
 """What the chapter on themes across the regions (12) glues and shows: which themes are widespread, which rare.
 
-The counts come from the initiatives as coded in the data package, each theme with the Convention
-articles it bears on; every count follows the data when a region or an initiative is added.
+Every count comes from the initiatives as the data package codes them, so it follows an added region or initiative.
 """
 
 from __future__ import annotations
@@ -53,9 +52,8 @@ def glue_chapter(dataset: data.Dataset) -> None:
     chapter.glue_number("common_threshold", n_regions - 2)
     chapter.glue_text("themes_common", i18n.join([f"*{label}*" for label in common["label"]]) or _("none"))
     chapter.glue_number("n_themes_everywhere", int((per_theme["regions"] == n_regions).sum()))
-    orders = dataset.orders
-    chapter.glue_number("n_regions_with_order_figures",
-                        int(orders.loc[orders["measure"] == "orders_imposed", "region_id"].nunique()))
+    imposed = dataset.orders[dataset.orders["measure"] == "orders_imposed"]
+    chapter.glue_number("n_regions_with_order_figures", int(imposed["region_id"].nunique()))
     chapter.glue_number("restraining_theme_regions",
                         int(per_theme.loc[per_theme["theme_id"] == "restraining_orders", "regions"].iloc[0]))
     chapter.glue_number("n_themes_without_article", len(dataset.themes_without_article))
@@ -65,12 +63,10 @@ def matrix_chart(dataset: data.Dataset):
     """The themes by region, counting initiatives, titled by how widespread the themes are."""
     matrix, per_theme = theme_matrix(dataset), regions_per_theme(dataset)
     widest, single = int(per_theme["regions"].max()), int((per_theme["regions"] == 1).sum())
-    if single == 1:
-        title = _("The most widespread themes appear in {widest} of {regions} regions; {single} appears in one "
-                  "region only")
-    else:
-        title = _("The most widespread themes appear in {widest} of {regions} regions; {single} appear in one region "
-                  "only")
+    title = (_("The most widespread themes appear in {widest} of {regions} regions; {single} appears in one "
+               "region only") if single == 1 else
+             _("The most widespread themes appear in {widest} of {regions} regions; {single} appear in one region "
+               "only"))
     cell = _("{region}, {theme}: {initiatives}.")
     return layers.finish(
         convention_charts.theme_matrix_with_articles(matrix, dataset.themes["label"].tolist(),
@@ -87,18 +83,17 @@ def matrix_chart(dataset: data.Dataset):
 
 def matrix_table(dataset: data.Dataset) -> HTML:
     """The initiatives by region and theme, with the annex paragraphs and the articles."""
-    return chapter.data_table(
-        theme_matrix(dataset)[["name_en", "label", "initiatives", "paragraphs", "descriptions", "articles"]],
-        _("Initiatives by region and theme, with the annex paragraphs"),
-        labels={"name_en": _("Region"), "label": _("Theme"), "initiatives": _("Initiatives"),
-                "paragraphs": _("Paragraphs"), "descriptions": _("What the annex reports"),
-                "articles": _("Convention articles")})
+    labels = {"name_en": _("Region"), "label": _("Theme"), "initiatives": _("Initiatives"),
+              "paragraphs": _("Paragraphs"), "descriptions": _("What the annex reports"),
+              "articles": _("Convention articles")}
+    return chapter.data_table(theme_matrix(dataset)[list(labels)],
+                              _("Initiatives by region and theme, with the annex paragraphs"), labels=labels)
 
 
 def regions_per_theme_table(dataset: data.Dataset) -> HTML:
     """How many regions each theme appears in, and the articles it bears on."""
+    labels = {"label": _("Theme"), "regions": _("Regions"), "articles": _("Istanbul Convention articles")}
     return chapter.data_table(
-        regions_per_theme(dataset)[["label", "regions", "articles"]],
+        regions_per_theme(dataset)[list(labels)],
         _("Number of regions in which each theme appears, and the Convention articles it bears on"),
-        collapsed=False,
-        labels={"label": _("Theme"), "regions": _("Regions"), "articles": _("Istanbul Convention articles")})
+        collapsed=False, labels=labels)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dvregions import analysis, data
+from dvregions import analysis, data, stats
 
 ROOT = Path(__file__).resolve().parent.parent
 WIDEST = ["Zeeland", "Friesland", "Amsterdam", "regio Leiden", "regio Gouda", "Nijmegen",
@@ -213,7 +213,7 @@ class TestPopulationRates:
         row = per_inhabitant.loc[(area, year)]
         assert (row["orders_imposed"], row["population"]) == (orders, population)
         assert row["rate"] == pytest.approx(rate, abs=1e-6)
-        low, high = analysis.poisson_rate_interval(orders, population / 10_000)
+        low, high = stats.poisson_rate_interval(orders, population / 10_000)
         assert (row["rate_low"], row["rate_high"]) == pytest.approx((low, high))
 
     def test_the_group_is_the_sum_of_its_members_and_marked_derived(self, dataset):
@@ -250,7 +250,7 @@ class TestFunnel:
         assert (low, high) == (0.0, pytest.approx(4 + 1.959964 * 4.625 ** 0.5, abs=1e-5))
         # Plain Poisson limit at 10,000 people: expected count 4, 97.5% quantile interpolated, per 10,000.
         assert analysis._limit_band(4.0, 0, 10_000, 0.95, "poisson")[1] == pytest.approx(
-            analysis.poisson_quantile_limit(4.0, 0.975))
+            stats.poisson_quantile_limit(4.0, 0.975))
 
     def test_the_areas_shown_do_not_contain_one_another(self, dataset):
         populations = analysis.populations(dataset.populations, dataset.areas)
@@ -277,4 +277,4 @@ class TestViolationRateDifferences:
         first = table.iloc[0]
         assert sorted(first["areas"]) == ["Amsterdam", "Rotterdam", "Zeeland", "regio Gouda", "regio Leiden"]
         assert first["degrees_of_freedom"] == 4
-        assert table["p_holm"].tolist() == pytest.approx(analysis.holm(table["p_value"].tolist()))
+        assert table["p_holm"].tolist() == pytest.approx(stats.holm(table["p_value"].tolist()))
