@@ -1,19 +1,11 @@
 """The book's icons without Font Awesome's script or webfont: ``book/_static/dv-icons.css``.
 
-pydata-sphinx-theme draws its icons with ``fontawesome.js`` (1.45 MB of JavaScript for fifteen icons)
-or with Font Awesome's webfont, which :mod:`dvbook.sphinx_page` drops from every page. The stylesheet
-draws the icons the book shows as CSS masks in the current text colour instead, with the paths of the
-theme's own copy of Font Awesome Free (CC BY 4.0): the ``<i class="fa-solid fa-NAME">`` of the theme's
-templates and scripts (:data:`ICONS`), and the few icons the theme's CSS puts before or after an element
-with the webfont (:data:`PSEUDO_ICONS`), such as the download icon before the home page's links to
-the print edition.
-
-The stylesheet is committed and served as a plain static file. After adding an icon here, or when the
-pin of pydata-sphinx-theme changes, write it again by hand and commit the result::
-
-    .venv/bin/python -m dvbook.icons
-
-``tests/test_sphinx_page.py`` fails while the committed file differs from what this writes.
+pydata-sphinx-theme draws its icons with ``fontawesome.js`` (1.45 MB of JavaScript for fifteen icons) or the
+webfont, which :mod:`dvbook.sphinx_page` drops. This stylesheet draws the icons the book shows (:data:`ICONS`, and
+the glyphs the theme's CSS puts before or after an element, :data:`PSEUDO_ICONS`) as CSS masks in the text colour,
+with the paths of the theme's own copy of Font Awesome Free (CC BY 4.0). It is committed; after adding an icon, or
+when the theme's pin changes, write it again with ``.venv/bin/python -m dvbook.icons`` and commit the result
+(``tests/test_sphinx_page.py`` fails while it differs).
 """
 
 from __future__ import annotations
@@ -32,10 +24,7 @@ ICONS = ("angle-left", "angle-right", "arrow-up", "bars", "circle-half-stroke", 
 """The solid icons the theme's templates and scripts use (``fa-solid fa-NAME`` or ``fas fa-NAME``)."""
 
 PSEUDO_ICONS = {"a.reference.download::before": "download"}
-"""Pseudo-elements the theme's CSS draws a webfont glyph into, and the solid icon each shows.
-
-``a.reference.download``: a link to a file to download (``dvbook.pdf`` links the print edition so).
-"""
+"""Pseudo-elements the theme's CSS draws a webfont glyph into, and the icon each shows (a download: the PDFs)."""
 
 
 def fontawesome_js() -> Path:
@@ -68,6 +57,25 @@ def _mask_url(width: int, height: int, path: str) -> str:
     return json.dumps("data:image/svg+xml," + quote(svg, safe=" /:=,.-"))
 
 
+def _mask_rule(selectors: str, content_box: bool = False) -> list[str]:
+    """A rule drawing ``--dv-icon`` as a mask in the text colour (inside the padding if ``content_box``)."""
+    box = " content-box" if content_box else ""
+    sizing = ["  box-sizing: content-box;"] if content_box else []
+    return [
+        f"{selectors} {{",
+        '  content: "";',
+        "  display: inline-block;",
+        *sizing,
+        "  width: var(--dv-icon-width, 1em);",
+        "  height: 1em;",
+        "  vertical-align: -0.125em;",
+        "  background-color: currentColor;",
+        f"  -webkit-mask: var(--dv-icon) center / contain no-repeat{box};",
+        f"  mask: var(--dv-icon) center / contain no-repeat{box};",
+        "}",
+    ]
+
+
 def icons_css(icons: dict[str, tuple[int, int, str]], pseudo: dict[str, str] | None = None) -> str:
     """CSS that draws each icon as a mask in the text colour: on the ``<i>`` the theme writes, and in ``pseudo``.
 
@@ -75,39 +83,20 @@ def icons_css(icons: dict[str, tuple[int, int, str]], pseudo: dict[str, str] | N
     (default :data:`PSEUDO_ICONS`); an icon missing from ``icons`` is left out.
     """
     pseudo = PSEUDO_ICONS if pseudo is None else pseudo
+    drawn = {selector: name for selector, name in pseudo.items() if name in icons}
     lines = [
         "/* The theme's icons without fontawesome.js: Font Awesome Free solid icons (CC BY 4.0,",
         " * https://fontawesome.com/license/free), drawn as CSS masks in the current text colour.",
         " * Generated from the theme's own copy by `python -m dvbook.icons`: edit dvbook/icons.py, not this file. */",
         "/* Same specificity as the theme's Font Awesome rules, and later: the webfont is never needed. */",
         ".fa-solid, .fas { font-family: inherit; }",
-        ".fa-solid::before, .fas::before {",
-        '  content: "";',
-        "  display: inline-block;",
-        "  width: var(--dv-icon-width, 1em);",
-        "  height: 1em;",
-        "  vertical-align: -0.125em;",
-        "  background-color: currentColor;",
-        "  -webkit-mask: var(--dv-icon) center / contain no-repeat;",
-        "  mask: var(--dv-icon) center / contain no-repeat;",
-        "}",
+        *_mask_rule(".fa-solid::before, .fas::before"),
     ]
-    drawn = {selector: name for selector, name in pseudo.items() if name in icons}
     if drawn:
         lines += [
             "/* Icons the theme's CSS draws with the webfont (a glyph as content): the same mask, inside the",
             " * padding the theme gives them, in the colour and size it gives them. */",
-            ",\n".join(sorted(drawn)) + " {",
-            '  content: "";',
-            "  display: inline-block;",
-            "  box-sizing: content-box;",
-            "  width: var(--dv-icon-width, 1em);",
-            "  height: 1em;",
-            "  vertical-align: -0.125em;",
-            "  background-color: currentColor;",
-            "  -webkit-mask: var(--dv-icon) center / contain no-repeat content-box;",
-            "  mask: var(--dv-icon) center / contain no-repeat content-box;",
-            "}",
+            *_mask_rule(",\n".join(sorted(drawn)), content_box=True),
         ]
     for name, (width, height, path) in sorted(icons.items()):
         selectors = ", ".join([f".fa-{name}", *sorted(selector for selector, icon in drawn.items() if icon == name)])
@@ -124,13 +113,7 @@ def current_css() -> tuple[str, list[str]]:
 
 
 def write_icons_css(target: Path = ICONS_CSS) -> bool:
-    """Write the stylesheet to ``target`` (default: the committed file); True when its text changed.
-
-    Raises
-    ------
-    LookupError
-        When the theme's Font Awesome lacks one of the icons.
-    """
+    """Write the stylesheet to ``target``; True when its text changed, LookupError when the theme lacks an icon."""
     text, missing = current_css()
     if missing:
         raise LookupError(f"icons not found in the theme's fontawesome.js: {', '.join(missing)}")

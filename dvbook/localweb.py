@@ -17,22 +17,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
-
 # Root in CI containers needs --no-sandbox; the rest keep the browser from contacting any host on its own.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
 
 
 def chromium_path() -> str | None:
     """The Chromium executable (``DVREGIONS_CHROMIUM`` overrides /usr/bin/chromium), or None if none is installed."""
-    candidate = os.environ.get("DVREGIONS_CHROMIUM", DEFAULT_CHROMIUM)
+    candidate = os.environ.get("DVREGIONS_CHROMIUM", "/usr/bin/chromium")
     if Path(candidate).is_file() and os.access(candidate, os.X_OK):
         return candidate
     return shutil.which("chromium")
@@ -43,21 +35,23 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         """Print nothing: the tests' output stays readable."""
-        return
 
 
 # Text types a web server would compress; images other than SVG are compressed already.
 GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
 
 
+@functools.cache
+def _gzipped(path: str, mtime: float) -> bytes:
+    """The file at ``path`` gzip-compressed, kept in memory per path and modification time."""
+    return gzip.compress(Path(path).read_bytes(), compresslevel=6)
+
+
 class GzipHandler(QuietHandler):
     """Like :class:`QuietHandler`, but sends text files gzip-compressed when the browser accepts it.
 
-    This is what an ordinary web server does for a static site, so page-load measurements see the
-    bytes a reader's phone would download. Compressed bodies are kept in memory per path and mtime.
+    As an ordinary web server does for a static site, so page-load measurements see the bytes a reader's phone gets.
     """
-
-    _cache: dict[tuple[str, float], bytes] = {}
 
     def send_head(self):  # noqa: ANN201 - stdlib signature
         """Serve a compressed copy of text files; everything else as the stdlib does."""
@@ -72,10 +66,7 @@ class GzipHandler(QuietHandler):
             self.send_response(304)
             self.end_headers()
             return None
-        key = (path, stat.st_mtime)
-        body = self._cache.get(key)
-        if body is None:
-            body = self._cache[key] = gzip.compress(Path(path).read_bytes(), compresslevel=6)
+        body = _gzipped(path, stat.st_mtime)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(path))
         self.send_header("Content-Encoding", "gzip")
@@ -88,10 +79,7 @@ class GzipHandler(QuietHandler):
 
 @contextlib.contextmanager
 def serve_directory(root: Path, compress: bool = False) -> Iterator[str]:
-    """Serve ``root`` on 127.0.0.1 on a free port in a background thread; yield the base URL.
-
-    ``compress=True`` sends text files gzip-compressed, as a production web server would.
-    """
+    """Serve ``root`` on 127.0.0.1 on a free port in a background thread (``compress``: gzip text); yield its URL."""
     handler = functools.partial(GzipHandler if compress else QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
@@ -114,8 +102,7 @@ def is_local(url: str) -> bool:
 def offline_context(browser, **options):
     """A Playwright browser context (``options`` as ``new_context`` takes them) that lets no request leave the machine.
 
-    Requests to another host are aborted, not merely recorded, and service workers are blocked, so no
-    page, test or print run can leak traffic or depend on the network.
+    Requests elsewhere are aborted, not merely recorded, and service workers blocked: nothing leaks or needs a network.
     """
     context = browser.new_context(service_workers="block", **options)
     context.route("**/*", lambda route: route.continue_() if is_local(route.request.url)

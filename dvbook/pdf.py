@@ -1,37 +1,25 @@
 """``python -m dvbook pdf``: the print edition, one PDF per built edition of the book.
 
-An edition is a built HTML folder: ``_build/html`` is the English one; another language built into
-its own folder (say ``_build/html/nl``) is passed as a further argument and gets its own PDF. Its
-language is read from the home page's ``<html lang>``.
+An edition is a built HTML folder (``_build/html``, ``_build/html/nl``, ...); its language is the home page's
+``<html lang>``. The pages of its table of contents (the home page's sidebar, in order) are opened in headless
+Chromium on a local server (:mod:`dvbook.localweb`) with print media, laid out at the paper's width, their wide
+tables fitted to it (or left to the online book with a note, as tables of more than ``MAX_TABLE_ROWS`` rows are),
+and printed once every chart is drawn, so charts stay vector graphics with real text. The programs and stylesheets
+run in the page are in ``print/`` beside this module. A title page with the table of contents and one overlay page
+per page (running head, help lines, page number) are printed from generated pages; pypdf stamps the overlay on and
+joins everything, with bookmarks, into ``_build/pdf/<name>-<lang>.pdf``.
 
-For each edition the pages of its table of contents (the sidebar of the home page, in order) are
-opened in headless Chromium (found as in :mod:`dvbook.localweb`) on a local server, with print
-media and ``book/_static/print.css``, and printed to PDF once every chart is drawn: charts stay
-vector graphics whose titles, axes and source lines are real text. Links to other pages of the book
-become plain text; external links keep their address in print. Each page is laid out at the width of
-the paper first, and a table wider than the paper is fitted to it: its cells wrap, then its type gets
-smaller; one that still does not fit is left to the online book, with a note in the edition's
-language, as a table of more than ``MAX_TABLE_ROWS`` rows is. The programs run in the page and the
-stylesheets are in ``print/`` beside this module. Then:
-
-1. the chapters' page counts give the page numbers of a table of contents, printed with a title
-   page (title, help lines, citation) from a generated page;
-2. one overlay page per page, printed from another generated page, carries the running head (book
-   and chapter title) and the foot (help lines and page number), and is stamped on with pypdf, so
-   page numbers run on through the whole book;
-3. everything is joined with pypdf, with a bookmark per part and chapter, into
-   ``_build/pdf/<name>-<lang>.pdf``.
-
-The PDF is copied into the edition's ``_downloads/print/`` and the home page of every edition gets
-a small "Print edition" section linking every edition made; the HTML build itself never refers to
-a PDF, so it builds (strictly) with or without one.
+The PDF is copied into the edition's ``_downloads/print/`` and every edition's home page links every PDF made; the
+HTML build itself never refers to a PDF, so it builds (strictly) with or without one.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import io
+import itertools
 import os
 import re
 import shutil
@@ -67,7 +55,6 @@ TEXT_HEIGHT_PX = int((PAGE_HEIGHT_MM - MARGIN_MM["top"] - MARGIN_MM["bottom"]) /
 LINK_START = "<!-- dv-print-edition -->"
 LINK_END = "<!-- /dv-print-edition -->"
 
-
 # The browser programs and stylesheets of the print edition are files of their own in ``print/`` beside this module
 # (package data); each file's opening comment says what it does.
 PRINT_FILES = Path(__file__).with_name("print")
@@ -78,20 +65,7 @@ def _print_file(name: str) -> str:
     return (PRINT_FILES / name).read_text(encoding="utf-8")
 
 
-_READ_HOME_JS = _print_file("read_home.js")
-_REACH_FOR_CHARTS_JS = _print_file("reach_for_charts.js")
-_CHARTS_SETTLED_JS = _print_file("charts_settled.js")
-_CHART_PROBLEMS_JS = _print_file("chart_problems.js")
-_PREPARE_JS = _print_file("prepare.js")
-_FIT_TABLES_JS = _print_file("fit_tables.js")
-_FIT_TABLES_CSS = _print_file("fit_tables.css")
-_CITATION_JS = _print_file("citation.js")
 _FONTS_READY_JS = _print_file("fonts_ready.js")
-_LIGHT_MODE_JS = _print_file("light_mode.js")
-# Templates: ${name} placeholders are filled in from the page size and margins above.
-_PAGE_CSS = Template(_print_file("page.css"))
-_FRONT_MATTER_CSS = Template(_print_file("front_matter.css"))
-_FURNITURE_CSS = Template(_print_file("furniture.css"))
 
 
 @dataclass
@@ -145,10 +119,7 @@ class PrintedEdition:
 
 
 def labels(lang: str) -> dict[str, str]:
-    """The words the print edition adds itself, in an edition's language (the source's for a language not in the list).
-
-    They come from the catalogs, like every other word of an edition.
-    """
+    """The words the print edition adds itself, from the catalogs (the source language's for an unknown language)."""
     lang = lang.split("-")[0].lower()
     lang = lang if lang in i18n.EDITIONS else i18n.SOURCE_LANGUAGE
     return {
@@ -172,18 +143,7 @@ def labels(lang: str) -> dict[str, str]:
 
 
 def home_page(html_dir: Path) -> Path:
-    """The home page of a built book: ``index.html``, or the page its redirect stub points to.
-
-    Parameters
-    ----------
-    html_dir : Path
-        Folder of the built HTML book.
-
-    Returns
-    -------
-    Path
-        The HTML file of the home page.
-    """
+    """The home page of the book built in ``html_dir``: ``index.html``, or the page its redirect stub points to."""
     index = html_dir / "index.html"
     if not index.is_file():
         raise FileNotFoundError(f"no built book at {html_dir}: run `make book` first")
@@ -199,46 +159,29 @@ def home_page(html_dir: Path) -> Path:
 # --------------------------------------------------------------------------- generated pages
 
 
-def _page_css(margin: bool) -> str:
-    inner = "; ".join(f"margin-{side}: {MARGIN_MM[side]}mm" for side in MARGIN_MM) if margin else "margin: 0"
-    return _PAGE_CSS.substitute(page_width=PAGE_WIDTH_MM, page_height=PAGE_HEIGHT_MM, page_margins=inner)
+def _document(lang: str, title: str, margin: bool, css: str, body: str) -> str:
+    """A page to print: the paper's size (with or without margins), ``css`` and ``body``."""
+    margins = "; ".join(f"margin-{side}: {MARGIN_MM[side]}mm" for side in MARGIN_MM) if margin else "margin: 0"
+    page_css = Template(_print_file("page.css")).substitute(
+        page_width=PAGE_WIDTH_MM, page_height=PAGE_HEIGHT_MM, page_margins=margins)
+    return (f'<!DOCTYPE html>\n<html lang="{html.escape(lang)}"><head><meta charset="utf-8"><title>{html.escape(title)}'
+            f"</title>\n<style>{page_css}\n{css}</style></head><body>{body}</body></html>")
 
 
 def front_matter_html(edition: Edition, chapters: Sequence[Chapter]) -> str:
-    """Title page and table of contents of an edition, as one HTML document to print.
-
-    Parameters
-    ----------
-    edition : Edition
-        The edition: title, language, help lines and citation.
-    chapters : sequence of Chapter
-        The printed chapters, with ``first_page`` set (0 while the page numbers are not known yet).
-
-    Returns
-    -------
-    str
-        A complete HTML document.
-    """
+    """Title page and table of contents as one HTML document (page numbers ``000`` while ``first_page`` is 0)."""
     words = labels(edition.lang)
-    rows = []
-    part = None
+    rows, part = [], None
     for chapter in chapters:
         entry = chapter.entry
         if entry.part and entry.part != part:
             part = entry.part
             rows.append(f'<li class="part">{html.escape(part)}</li>')
-        number = chapter.first_page or "000"
-        rows.append(
-            f'<li class="entry"><span class="title">{html.escape(entry.title)}</span>'
-            f'<span class="leader"></span><span class="page">{number}</span></li>'
-        )
-    front_css = _FRONT_MATTER_CSS.substitute(
-        title_page_height=PAGE_HEIGHT_MM - MARGIN_MM["top"] - MARGIN_MM["bottom"] - 2
-    )
-    return f"""<!DOCTYPE html>
-<html lang="{html.escape(edition.lang)}"><head><meta charset="utf-8"><title>{html.escape(edition.title)}</title>
-<style>{_page_css(margin=True)}
-{front_css}</style></head><body>
+        rows.append(f'<li class="entry"><span class="title">{html.escape(entry.title)}</span>'
+                    f'<span class="leader"></span><span class="page">{chapter.first_page or "000"}</span></li>')
+    css = Template(_print_file("front_matter.css")).substitute(
+        title_page_height=PAGE_HEIGHT_MM - MARGIN_MM["top"] - MARGIN_MM["bottom"] - 2)
+    return _document(edition.lang, edition.title, True, css, f"""
 <section class="title-page">
 <h1>{html.escape(edition.title)}</h1>
 <p class="edition">{html.escape(words["edition"])}</p>
@@ -246,104 +189,66 @@ def front_matter_html(edition: Edition, chapters: Sequence[Chapter]) -> str:
 <div class="cite"><h2>{html.escape(words["cite"])}</h2><div>{edition.citation_html}</div></div>
 </section>
 <section class="contents"><h2>{html.escape(words["contents"])}</h2><ol>{"".join(rows)}</ol></section>
-</body></html>"""
+""")
 
 
 def furniture_html(edition: Edition, heads: Sequence[str | None]) -> str:
-    """One overlay page per page of the PDF: running head, help lines and page number.
-
-    Parameters
-    ----------
-    edition : Edition
-        The edition (book title and language).
-    heads : sequence of str or None
-        The running chapter title of each page, in order; None for a page without furniture (the title page).
-
-    Returns
-    -------
-    str
-        A complete HTML document with ``len(heads)`` pages.
-    """
-    words = labels(edition.lang)
-    sheets = []
-    for number, head in enumerate(heads, start=1):
-        if head is None:
-            sheets.append('<div class="sheet"></div>')
-            continue
-        sheets.append(
-            '<div class="sheet">'
-            f'<div class="head"><span>{html.escape(edition.title)}</span><span>{html.escape(head)}</span></div>'
-            f'<div class="foot"><span>{html.escape(words["foot_help"])}</span>'
-            f'<span class="number">{number}</span></div></div>'
-        )
-    furniture_css = _FURNITURE_CSS.substitute(
+    """One overlay page per running head in ``heads`` with help lines and page number (None: a blank page)."""
+    title, foot = html.escape(edition.title), html.escape(labels(edition.lang)["foot_help"])
+    sheets = [
+        '<div class="sheet"></div>' if head is None else
+        f'<div class="sheet"><div class="head"><span>{title}</span><span>{html.escape(head)}</span></div>'
+        f'<div class="foot"><span>{foot}</span><span class="number">{number}</span></div></div>'
+        for number, head in enumerate(heads, start=1)
+    ]
+    css = Template(_print_file("furniture.css")).substitute(
         page_width=PAGE_WIDTH_MM, page_height=PAGE_HEIGHT_MM, margin_left=MARGIN_MM["left"],
-        margin_right=MARGIN_MM["right"]
-    )
-    return f"""<!DOCTYPE html>
-<html lang="{html.escape(edition.lang)}"><head><meta charset="utf-8"><title>furniture</title>
-<style>{_page_css(margin=False)}
-{furniture_css}</style></head><body>{"".join(sheets)}</body></html>"""
+        margin_right=MARGIN_MM["right"])
+    return _document(edition.lang, "furniture", False, css, "".join(sheets))
 
 
 # --------------------------------------------------------------------------- printing
 
 
 def _print_html(context, document: str) -> bytes:
-    page = context.new_page()
-    try:
+    with contextlib.closing(context.new_page()) as page:
         page.set_content(document, wait_until="load")
         page.evaluate(_FONTS_READY_JS)
         return page.pdf(prefer_css_page_size=True, print_background=True)
-    finally:
-        page.close()
+
+
+def _evaluate_at(context, url: str, script: str):  # noqa: ANN202 - whatever the script returns
+    with contextlib.closing(context.new_page()) as page:
+        page.goto(url, wait_until="load")
+        return page.evaluate(script)
 
 
 def print_chapter(context, entry: Entry, lang: str = "en") -> tuple[bytes, int, list[dict]]:
-    """Print one page of the book to PDF once its charts are drawn, with every table fitted to the paper.
+    """Print one page once its charts are drawn, every table fitted to the paper: the PDF, its charts, its tables.
 
-    Parameters
-    ----------
-    context : playwright.sync_api.BrowserContext
-        The browser context to open the page in.
-    entry : Entry
-        The page and its title in the table of contents.
-    lang : str
-        Language of the edition, for the notes on tables left out.
-
-    Returns
-    -------
-    tuple of (bytes, int, list of dict)
-        The PDF, the number of charts on the page, and what was done to each table that was wider than the
-        paper (``{"table", "columns", "step", "note"}``; step ``"omitted"`` for one left out with a note).
+    What was done to each table wider than the paper: ``{"table", "columns", "step", "note"}``, step ``"omitted"``
+    for one left out with a note in ``lang``.
     """
-    page = context.new_page()
-    try:
+    with contextlib.closing(context.new_page()) as page:
         page.emulate_media(media="print")
         page.goto(entry.url, wait_until="load")
         # Charts are drawn when a reader reaches for one (dv-charts.js); reach for them as a reader would.
-        page.evaluate(_REACH_FOR_CHARTS_JS)
-        page.wait_for_function(_CHARTS_SETTLED_JS, timeout=CHART_WAIT_MS)
-        broken = page.evaluate(_CHART_PROBLEMS_JS)
+        page.evaluate(_print_file("reach_for_charts.js"))
+        page.wait_for_function(_print_file("charts_settled.js"), timeout=CHART_WAIT_MS)
+        broken = page.evaluate(_print_file("chart_problems.js"))
         if broken:
             raise RuntimeError(f"{entry.url}: chart(s) not drawn: {', '.join(broken)}")
         notes = labels(lang)
-        charts = page.evaluate(_PREPARE_JS, [entry.title, MAX_TABLE_ROWS, notes])
+        charts = page.evaluate(_print_file("prepare.js"), [entry.title, MAX_TABLE_ROWS, notes])
         # Lay the page out at the paper's width, in the fonts it is printed in, and fit its tables to it.
-        page.add_style_tag(content=_FIT_TABLES_CSS)
+        page.add_style_tag(content=_print_file("fit_tables.css"))
         page.set_viewport_size({"width": TEXT_WIDTH_PX, "height": TEXT_HEIGHT_PX})
         page.evaluate(_FONTS_READY_JS)
-        tables = page.evaluate(_FIT_TABLES_JS, notes)
+        tables = page.evaluate(_print_file("fit_tables.js"), notes)
         page.evaluate(_FONTS_READY_JS)
-        pdf = page.pdf(
-            width=f"{PAGE_WIDTH_MM}mm",
-            height=f"{PAGE_HEIGHT_MM}mm",
-            margin={side: f"{value}mm" for side, value in MARGIN_MM.items()},
-            print_background=True,
-        )
+        margin = {side: f"{value}mm" for side, value in MARGIN_MM.items()}
+        pdf = page.pdf(width=f"{PAGE_WIDTH_MM}mm", height=f"{PAGE_HEIGHT_MM}mm", margin=margin, print_background=True)
         return pdf, charts, tables
-    finally:
-        page.close()
 
 
 def _page_count(pdf: bytes) -> int:
@@ -352,37 +257,10 @@ def _page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def _offline_context(browser):
-    """A light-mode browser context that lets no request leave the machine."""
-    context = offline_context(browser, color_scheme="light")
-    context.add_init_script(_LIGHT_MODE_JS)
-    return context
-
-
 def read_edition(context, html_dir: Path, base_url: str) -> Edition:
-    """Read an edition's language, title, help lines and table of contents from its home page.
-
-    Parameters
-    ----------
-    context : playwright.sync_api.BrowserContext
-        Browser context to open the home page in.
-    html_dir : Path
-        Folder of the built HTML book.
-    base_url : str
-        URL under which ``html_dir`` is served.
-
-    Returns
-    -------
-    Edition
-        The edition, without its citation (read while its page is printed).
-    """
+    """An edition's language, title, help lines and contents (not its citation), from its home page at ``base_url``."""
     home = home_page(html_dir)
-    page = context.new_page()
-    try:
-        page.goto(base_url + home.relative_to(html_dir).as_posix(), wait_until="load")
-        found = page.evaluate(_READ_HOME_JS)
-    finally:
-        page.close()
+    found = _evaluate_at(context, base_url + home.relative_to(html_dir).as_posix(), _print_file("read_home.js"))
     edition = Edition(html_dir=html_dir, home=home, lang=found["lang"], title=found["title"], help_html=found["help"])
     words = labels(edition.lang)
     for number, item in enumerate(found["entries"]):
@@ -396,111 +274,71 @@ def read_edition(context, html_dir: Path, base_url: str) -> Edition:
 
 
 def assemble(edition: Edition, front: bytes, chapters: Sequence[Chapter], furniture: bytes, out: Path) -> int:
-    """Join front matter and chapters, stamp the page furniture on, add bookmarks; return the page count.
-
-    Parameters
-    ----------
-    edition : Edition
-        The edition (title and language for the PDF's metadata).
-    front : bytes
-        Title page and table of contents.
-    chapters : sequence of Chapter
-        The printed chapters, in order, with ``first_page`` set.
-    furniture : bytes
-        One overlay page per page of the result.
-    out : Path
-        Where to write the PDF.
-
-    Returns
-    -------
-    int
-        Number of pages written.
-    """
+    """Join front matter and chapters (``first_page`` set), stamp the furniture on, add bookmarks; return the pages."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject, TextStringObject
 
     writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
-    for chapter in chapters:
-        writer.append(PdfReader(io.BytesIO(chapter.pdf)), import_outline=False)
+    for pdf in (front, *(chapter.pdf for chapter in chapters)):
+        writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
     overlay = PdfReader(io.BytesIO(furniture))
     if len(overlay.pages) != len(writer.pages):
         raise RuntimeError(f"page furniture has {len(overlay.pages)} pages for {len(writer.pages)} pages of text")
     for page, sheet in zip(writer.pages, overlay.pages):
         page.merge_page(sheet)
 
-    writer.add_outline_item(title=labels(edition.lang)["contents"], page_number=1)
+    words = labels(edition.lang)
+    writer.add_outline_item(title=words["contents"], page_number=1)
     part_name, part_item = None, None
     for chapter in chapters:
         if chapter.entry.part != part_name:
             part_name = chapter.entry.part
-            part_item = (
-                writer.add_outline_item(title=part_name, page_number=chapter.first_page - 1) if part_name else None
-            )
+            part_item = (writer.add_outline_item(title=part_name, page_number=chapter.first_page - 1)
+                         if part_name else None)
         writer.add_outline_item(title=chapter.entry.title, page_number=chapter.first_page - 1, parent=part_item)
     writer.page_mode = "/UseOutlines"
-    writer.add_metadata({"/Title": edition.title, "/Subject": labels(edition.lang)["edition"]})
+    writer.add_metadata({"/Title": edition.title, "/Subject": words["edition"]})
     writer.root_object[NameObject("/Lang")] = TextStringObject(edition.lang)
     writer.compress_identical_objects()
     out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "wb") as handle:
-        writer.write(handle)
+    writer.write(out)
     return len(writer.pages)
 
 
+def _print_chapters(context, edition: Edition, quiet: bool) -> list[Chapter]:
+    """Print every page of the contents, reading the citation from its page as it goes."""
+    chapters = []
+    for entry in edition.entries:
+        started = time.perf_counter()
+        pdf, charts, tables = print_chapter(context, entry, edition.lang)
+        chapters.append(Chapter(entry=entry, pdf=pdf, pages=_page_count(pdf), charts=charts, tables=tables))
+        if entry.url.endswith("/" + CITATION_PAGE):
+            edition.citation_html = _evaluate_at(context, entry.url, _print_file("citation.js"))
+        if not quiet:
+            omitted = sum(table["step"] == "omitted" for table in tables)
+            fitted = f", {len(tables) - omitted} wide table(s) fitted" if len(tables) > omitted else ""
+            fitted += f", {omitted} too wide to print" if omitted else ""
+            print(f"  {entry.title}: {chapters[-1].pages} page(s), {charts} chart(s){fitted}, "
+                  f"{time.perf_counter() - started:.1f} s")
+    if not edition.citation_html:
+        raise RuntimeError(f"no citation found: expected a quotation on the page {CITATION_PAGE}")
+    return chapters
+
+
 def print_edition(browser, html_dir: Path, out_dir: Path, name: str, quiet: bool = False) -> PrintedEdition:
-    """Print one built edition of the book to ``<out_dir>/<name>-<lang>.pdf``.
-
-    Parameters
-    ----------
-    browser : playwright.sync_api.Browser
-        A launched Chromium.
-    html_dir : Path
-        Folder of the built HTML book of this edition.
-    out_dir : Path
-        Folder for the PDF.
-    name : str
-        Start of the file name.
-    quiet : bool
-        Print no progress.
-
-    Returns
-    -------
-    PrintedEdition
-        The PDF written and what it holds.
-    """
+    """Print one built edition (``html_dir``) with a launched Chromium to ``<out_dir>/<name>-<lang>.pdf``."""
     html_dir = html_dir.resolve()
     with serve_directory(html_dir) as base_url:
-        context = _offline_context(browser)
+        context = offline_context(browser, color_scheme="light")
+        context.add_init_script(_print_file("light_mode.js"))
         try:
             edition = read_edition(context, html_dir, base_url)
-            chapters = []
-            for entry in edition.entries:
-                started = time.perf_counter()
-                pdf, charts, tables = print_chapter(context, entry, edition.lang)
-                chapters.append(Chapter(entry=entry, pdf=pdf, pages=_page_count(pdf), charts=charts, tables=tables))
-                if entry.url.endswith("/" + CITATION_PAGE):
-                    page = context.new_page()
-                    try:
-                        page.goto(entry.url, wait_until="load")
-                        edition.citation_html = page.evaluate(_CITATION_JS)
-                    finally:
-                        page.close()
-                if not quiet:
-                    omitted = sum(table["step"] == "omitted" for table in tables)
-                    fitted = f", {len(tables) - omitted} wide table(s) fitted" if len(tables) > omitted else ""
-                    fitted += f", {omitted} too wide to print" if omitted else ""
-                    print(f"  {entry.title}: {chapters[-1].pages} page(s), {charts} chart(s){fitted}, "
-                          f"{time.perf_counter() - started:.1f} s")
-            if not edition.citation_html:
-                raise RuntimeError(f"no citation found: expected a quotation on the page {CITATION_PAGE}")
-
+            chapters = _print_chapters(context, edition, quiet)
             # The contents' length does not depend on the numbers in it: print it once to count its pages.
             front_pages = _page_count(_print_html(context, front_matter_html(edition, chapters)))
-            next_page = front_pages + 1
-            for chapter in chapters:
-                chapter.first_page = next_page
-                next_page += chapter.pages
+            for chapter, first_page in zip(chapters, itertools.accumulate(
+                    (chapter.pages for chapter in chapters), initial=front_pages + 1)):
+                chapter.first_page = first_page
             front = _print_html(context, front_matter_html(edition, chapters))
             if _page_count(front) != front_pages:
                 raise RuntimeError("the table of contents changed length once its page numbers were filled in")
@@ -523,20 +361,7 @@ def _size_text(size: int) -> str:
 
 
 def link_from_home(edition: Edition, printed: Sequence[PrintedEdition]) -> Path:
-    """Copy this edition's PDF into its ``_downloads`` and link every edition's PDF from its home page.
-
-    Parameters
-    ----------
-    edition : Edition
-        The edition whose home page gets the links.
-    printed : sequence of PrintedEdition
-        Every edition printed in this run (this one among them).
-
-    Returns
-    -------
-    Path
-        The home page written.
-    """
+    """Copy this edition's PDF into its ``_downloads`` and link every printed edition's PDF from its home page."""
     words = labels(edition.lang)
     items = []
     for other in printed:
@@ -545,19 +370,14 @@ def link_from_home(edition: Edition, printed: Sequence[PrintedEdition]) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(other.path, target)
         href = Path(os.path.relpath(target, edition.home.parent)).as_posix()
-        details = f"{labels(other.edition.lang)['language']}, {other.pages} {words['pages']}, " + _size_text(
-            other.path.stat().st_size
-        )
-        items.append(
-            f'<li><a class="reference download" href="{html.escape(href)}" type="application/pdf" '
-            f'hreflang="{html.escape(other.edition.lang)}">{html.escape(words["download"])}</a> '
-            f"({html.escape(details)})</li>"
-        )
-    section = (
-        f'{LINK_START}<section id="dv-print-edition" class="d-print-none">\n'
-        f'<h2>{html.escape(words["section"])}<a class="headerlink" href="#dv-print-edition" '
-        f'title="Link to this heading">#</a></h2>\n<ul class="simple">{"".join(items)}</ul>\n</section>{LINK_END}'
-    )
+        size = _size_text(other.path.stat().st_size)
+        details = f"{labels(other.edition.lang)['language']}, {other.pages} {words['pages']}, {size}"
+        items.append(f'<li><a class="reference download" href="{html.escape(href)}" type="application/pdf" '
+                     f'hreflang="{html.escape(other.edition.lang)}">{html.escape(words["download"])}</a> '
+                     f"({html.escape(details)})</li>")
+    section = (f'{LINK_START}<section id="dv-print-edition" class="d-print-none">\n<h2>{html.escape(words["section"])}'
+               f'<a class="headerlink" href="#dv-print-edition" title="Link to this heading">#</a></h2>\n'
+               f'<ul class="simple">{"".join(items)}</ul>\n</section>{LINK_END}')
     text = edition.home.read_text(encoding="utf-8")
     text = re.sub(re.escape(LINK_START) + ".*?" + re.escape(LINK_END), "", text, flags=re.S)
     article_end = text.find("</article>")
@@ -575,13 +395,8 @@ def link_from_home(edition: Edition, printed: Sequence[PrintedEdition]) -> Path:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``python -m dvbook pdf``."""
-    parser.add_argument(
-        "html_dirs",
-        nargs="*",
-        type=Path,
-        metavar="HTML_DIR",
-        help=f"built book of one edition (default: {DEFAULT_HTML}); pass one folder per language",
-    )
+    parser.add_argument("html_dirs", nargs="*", type=Path, metavar="HTML_DIR",
+                        help=f"built book of one edition (default: {DEFAULT_HTML}); pass one folder per language")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"folder for the PDFs (default: {DEFAULT_OUT})")
     parser.add_argument("--name", default=DEFAULT_NAME, help=f"file name before -<lang>.pdf (default: {DEFAULT_NAME})")
     parser.add_argument("--no-link", action="store_true", help="do not copy the PDFs into the book nor link them")
