@@ -1,21 +1,10 @@
 """Sphinx extension and myst-nb mime renderer for the book's Altair charts.
 
-Notebook outputs made by :mod:`dvregions.charts.render` carry the mime type
-``application/vnd.dvregions.chart+json``. In HTML builds :class:`ChartMimeRenderer`
-gives it the highest priority and renders it as a ``<figure>`` holding the static
-SVG (an ordinary Sphinx image, copied to ``_images``, shown at once and scaled to
-the column), the Vega-Lite spec in a ``<script type="application/json">``, in a
-focusable container labelled with the chart description. ``_static/dv-charts.js``
-swaps in the interactive chart (vega-embed) when the reader reaches for it. A chart with
-a fixed plot width also gets a phone layout (:mod:`dvregions.charts.narrow`): its own
-static SVG and spec, shown and drawn on narrow screens instead of the wide one shrunk.
-
-The Vega libraries come from ``vl_convert.javascript_bundle`` (pinned with
-vl-convert-python), written once to ``_static/vendor/`` with the versions in the
-file name. Pages with a chart name the bundle in ``dv-charts.js``'s
-``data-vega`` attribute; the script loads it only when a reader points at,
-touches or focuses a chart, so a first visit on a slow phone downloads the
-static images only (the bundle is 300 KiB even gzipped).
+:class:`ChartMimeRenderer` renders ``application/vnd.dvregions.chart+json`` (made by :mod:`dvregions.charts.render`)
+in HTML builds as a focusable ``<figure>``, labelled with the chart description, holding the static SVG (an
+ordinary Sphinx image, shown at once) and the Vega-Lite spec, and a phone layout when the plot width is fixed
+(:mod:`dvregions.charts.narrow`). ``dv-charts.js`` loads the pinned Vega bundle (300 KiB gzipped) only when a reader
+reaches for a chart, so a first visit on a slow phone downloads the static images only.
 """
 
 from __future__ import annotations
@@ -28,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
+from sphinx.util import logging
 
 from dvregions.charts import narrow as phone
 from dvregions.charts import render as chart_render
@@ -36,33 +26,26 @@ if TYPE_CHECKING:
     from myst_nb.core.render import MimeData, NbElementRenderer
     from sphinx.application import Sphinx
 
+logger = logging.getLogger(__name__)
 MIME_TYPE = chart_render.MIME_TYPE
 # Outputs the renderer adds for JupyterLab only; the book draws the chart from MIME_TYPE.
 JUPYTERLAB_ONLY = {chart_render.VEGA_MIME_TYPE: None, "image/png": chart_render.PNG_PLACEHOLDER}
-HTML_BUILDERS = ("html", "dirhtml", "singlehtml")
 VENDOR_SUBDIR = "vendor"
 SCRIPT_NAME = "dv-charts.js"
 CSS_NAME = "dv-charts.css"
 # Marker the page hook looks for in a rendered body to decide if the page needs Vega.
 SPEC_MARKER = 'class="dv-chart-spec"'
-NARROW_SPEC_MARKER = 'class="dv-chart-spec-narrow"'
 NARROW_MEDIA = f"screen and (max-width: {phone.BREAKPOINT_REM}rem)"
 
 
-def spec_script_json(spec: dict[str, Any]) -> str:
-    r"""Canonical spec JSON that is safe inside ``<script>``: no ``<`` at all.
-
-    ``\\u003c`` is the same string in JSON, and it rules out ``</script>`` and
-    ``<!--`` breaking out of the element.
-    """
-    return chart_render.canonical_json(spec).replace("<", "\\u003c")
+def spec_script(spec: dict[str, Any], marker: str = SPEC_MARKER) -> str:
+    r"""The spec as a JSON ``<script>``, with no ``<`` (``\u003c`` in JSON) to break out of it."""
+    safe_json = chart_render.canonical_json(spec).replace("<", "\\u003c")
+    return f'<script type="application/json" {marker}>{safe_json}</script>'
 
 
 def figure_open_html(payload: dict[str, Any]) -> str:
-    """Start of the chart figure: a focusable container named by the chart's title and description.
-
-    It opens the view that holds the static image.
-    """
+    """Start of the chart figure, named by the chart's title and description, and of its view."""
     chart_id = html.escape(payload["id"], quote=True)
     label = html.escape(chart_render.accessible_name(payload["spec"]), quote=True)
     return f'<figure class="dv-chart" id="{chart_id}" tabindex="0" aria-label="{label}"><div class="dv-chart-view">'
@@ -70,21 +53,13 @@ def figure_open_html(payload: dict[str, Any]) -> str:
 
 def figure_close_html(payload: dict[str, Any], narrow: dict[str, Any] | None = None) -> str:
     """End of the chart figure: close the view, then the spec script (and the phone layout's, if any)."""
-    narrow_script = (f'<script type="application/json" {NARROW_SPEC_MARKER}>{spec_script_json(narrow)}</script>'
-                     if narrow else "")
-    return (
-        "</div>"
-        f'<script type="application/json" {SPEC_MARKER}>{spec_script_json(payload["spec"])}</script>'
-        f"{narrow_script}</figure>"
-    )
+    narrow_script = spec_script(narrow, 'class="dv-chart-spec-narrow"') if narrow else ""
+    return f'</div>{spec_script(payload["spec"])}{narrow_script}</figure>'
 
 
 def read_payload(data: MimeData) -> dict[str, Any]:
     """The chart payload, whether myst-nb hands over a dict or JSON text."""
-    content = data.content
-    if isinstance(content, (bytes, str)):
-        content = json.loads(data.string)
-    payload = dict(content)
+    payload = dict(json.loads(data.string) if isinstance(data.content, (bytes, str)) else data.content)
     # Recompute id and description from the spec so a hand-edited output stays consistent.
     payload["id"] = chart_render.chart_id(payload["spec"])
     payload["description"] = chart_render.description_of(payload["spec"])
@@ -93,20 +68,18 @@ def read_payload(data: MimeData) -> dict[str, Any]:
 
 def static_image_nodes(renderer: NbElementRenderer, payload: dict[str, Any],
                        narrow_svg: str | None) -> list[nodes.image]:
-    """The static SVG, shown at once (and the chart itself without JavaScript), and its phone layout.
+    """The static SVG (the chart itself without JavaScript) and its phone layout, written through myst-nb.
 
-    The SVGs are written through myst-nb (like any notebook image), so Sphinx copies
-    them to ``_images`` and computes the right relative URL for every builder. The page's
-    page hook (:func:`picture_html`) joins the two into one ``<picture>``, so a browser fetches one.
+    Sphinx copies them to ``_images`` with the right URLs; :func:`picture_html` joins them in one ``<picture>``.
     """
-    svg = chart_render.static_svg(payload["spec"]).encode("utf-8")
-    uri = renderer.write_file([f"{payload['id']}.svg"], svg, overwrite=True)
+    def image(suffix: str, svg: str, *layout: str) -> nodes.image:
+        uri = renderer.write_file([f"{payload['id']}{suffix}.svg"], svg.encode("utf-8"), overwrite=True)
+        return nodes.image(uri=uri, alt=payload["description"], classes=["dv-chart-static", *layout])
+
+    wide_svg = chart_render.static_svg(payload["spec"])
     if narrow_svg is None:
-        return [nodes.image(uri=uri, alt=payload["description"], classes=["dv-chart-static"])]
-    narrow_uri = renderer.write_file([f"{payload['id']}-narrow.svg"], narrow_svg.encode("utf-8"), overwrite=True)
-    return [nodes.image(uri=uri, alt=payload["description"], classes=["dv-chart-static", "dv-chart-static--wide"]),
-            nodes.image(uri=narrow_uri, alt=payload["description"],
-                        classes=["dv-chart-static", "dv-chart-static--narrow"])]
+        return [image("", wide_svg)]
+    return [image("", wide_svg, "dv-chart-static--wide"), image("-narrow", narrow_svg, "dv-chart-static--narrow")]
 
 
 class ChartMimeRenderer:
@@ -115,33 +88,29 @@ class ChartMimeRenderer:
     # Priority 0 beats myst-nb's defaults (widgets 10, text/html 30, ...) in HTML builds;
     # other builders (latex, epub) keep the static fallbacks. The compiled Vega spec is never chosen.
     mime_priority_overrides: ClassVar[list[tuple[str, str, int | None]]] = [
-        (builder, MIME_TYPE, 0) for builder in HTML_BUILDERS
+        (builder, MIME_TYPE, 0) for builder in ("html", "dirhtml", "singlehtml")
     ] + [("*", chart_render.VEGA_MIME_TYPE, None)]
 
     @staticmethod
     def handle_mime(renderer: NbElementRenderer, data: MimeData, inline: bool) -> list[nodes.Element] | None:
         """Render the chart figure; drop the JupyterLab-only outputs; None for other mime types.
 
-        myst-nb renders every mime type of an output before choosing one, so the Vega spec
-        and the PNG placeholder are dropped here (no nodes, no "unknown mime type" warning,
-        no placeholder file written) rather than only left out of the priority list.
+        myst-nb renders every mime type before choosing one: dropped here, these make no nodes, warning or file.
         """
         if data.mime_type in JUPYTERLAB_ONLY:
             wanted = JUPYTERLAB_ONLY[data.mime_type]
-            if wanted is None or data.content == wanted:
-                return []
-            return None
+            return [] if wanted is None or data.content == wanted else None
         if data.mime_type != MIME_TYPE:
             return None
         payload = read_payload(data)
-        narrow_spec, narrow_svg = phone.fitted(payload["spec"], chart_render.static_svg) or (None, None)
-        opening = nodes.raw(text=figure_open_html(payload), format="html")
-        closing = nodes.raw(text=figure_close_html(payload, narrow_spec), format="html")
         if inline:
             # Inline contexts (e.g. an inline glue role) cannot hold block nodes: no static image there.
             return [nodes.raw(text=figure_open_html(payload) + figure_close_html(payload), format="html")]
+        narrow_spec, narrow_svg = phone.fitted(payload["spec"], chart_render.static_svg) or (None, None)
         container = nodes.container(classes=["output", "dv-chart-output"])
-        container += [opening, *static_image_nodes(renderer, payload, narrow_svg), closing]
+        container += [nodes.raw(text=figure_open_html(payload), format="html"),
+                      *static_image_nodes(renderer, payload, narrow_svg),
+                      nodes.raw(text=figure_close_html(payload, narrow_spec), format="html")]
         return [container]
 
 
@@ -149,11 +118,8 @@ def vega_bundle_name() -> str:
     """File name of the Vega bundle, with the three library versions (cache busting)."""
     import vl_convert as vlc
 
-    return (
-        f"vega-{vlc.get_vega_version()}"
-        f"_vega-lite-{chart_render.vegalite_version()}"
-        f"_vega-embed-{vlc.get_vega_embed_version()}.js"
-    )
+    vega, embed = vlc.get_vega_version(), vlc.get_vega_embed_version()
+    return f"vega-{vega}_vega-lite-{chart_render.vegalite_version()}_vega-embed-{embed}.js"
 
 
 def write_vega_bundle(static_dir: Path) -> str:
@@ -174,13 +140,8 @@ def write_vega_bundle(static_dir: Path) -> str:
 
 
 def bundle_cache_dir() -> Path:
-    """Where the generated Vega bundle is kept between builds.
-
-    The user's cache folder, never the source tree. Its file name carries the library
-    versions, so a new pin never reuses an old file.
-    """
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "dvregions" / "static"
+    """Where the Vega bundle is kept between builds: the user's cache folder, never the source tree."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dvregions" / "static"
 
 
 def on_builder_inited(app: Sphinx) -> None:
@@ -202,18 +163,13 @@ _IMAGE_PAIR = re.compile(
 def picture_html(body: str) -> str:
     """Each chart's wide and phone images as one ``<picture>``: a browser fetches only the one it shows.
 
-    Print and screens from 30rem up get the wide image; narrower screens the phone layout
-    (the breakpoint ``dv-charts.js`` also uses to choose the spec it draws).
+    Narrower screens than ``dv-charts.js``'s breakpoint get the phone layout; print and wider ones the wide image.
     """
-    return _IMAGE_PAIR.sub(
-        lambda match: (f'<picture><source media="{NARROW_MEDIA}" srcset="{match["narrow"]}" />'
-                       f'<img alt="{match["alt"]}" class="dv-chart-static" src="{match["wide"]}" /></picture>'),
-        body)
+    return _IMAGE_PAIR.sub(rf'<picture><source media="{NARROW_MEDIA}" srcset="\g<narrow>" />'
+                           r'<img alt="\g<alt>" class="dv-chart-static" src="\g<wide>" /></picture>', body)
 
 
-def on_html_page_context(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
-) -> None:
+def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Link the chart script, which names the Vega bundle, only from pages that contain a chart."""
     if SPEC_MARKER not in context.get("body", ""):
         return
@@ -231,22 +187,16 @@ def check_static_files(app: Sphinx, exception: Exception | None) -> None:
         return
     for name in (SCRIPT_NAME, CSS_NAME):
         if not (Path(app.outdir) / "_static" / name).exists():
-            from sphinx.util import logging
-
-            logging.getLogger(__name__).warning(
-                "%s is missing from _static; add book/_static to html_static_path", name
-            )
+            logger.warning("%s is missing from _static; add book/_static to html_static_path", name)
 
 
-BIBLIOGRAPHY_STYLE = "dvregions"
-"""The pybtex style ``_config.yml`` names (``bibtex_default_style``)."""
+BIBLIOGRAPHY_STYLE = "dvregions"  # the pybtex style ``_config.yml`` names (``bibtex_default_style``)
 
 
 def bibliography_style(lang: str) -> type:
     """The book's pybtex style in ``lang``: titles as the sources write them, the words around entries translated.
 
-    pybtex's ``plain`` style writes every article title in sentence case, which lower-cases proper
-    names ("Veilig thuis", "De wet tijdelijk huisverbod"); this style keeps a title as written.
+    pybtex's ``plain`` sentence-cases titles, lower-casing proper names ("Veilig thuis", "De wet tijdelijk huisverbod").
     """
     from pybtex.style.formatting.plain import Style as Plain
     from pybtex.style.template import field, href, optional, sentence, words
