@@ -31,6 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-book", action="store_true", help="execute what is stale in every edition; build no HTML")
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count(), help="notebooks run at once (default: cores)")
     parser.add_argument("--timeout", type=int, default=build.DEFAULT_TIMEOUT, help="seconds per cell")
+    parser.add_argument("--source-only", action="store_true",
+                        help=f"build the {i18n.EDITIONS[i18n.SOURCE_LANGUAGE][0]} edition alone (a quick look)")
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="less output (Sphinx warnings and one line per executed notebook)")
 
@@ -72,10 +74,11 @@ def run(args: argparse.Namespace) -> int:
     status = execute_source(root, args)
     if status or args.check:
         return status
-    languages = edition.translated(root)
+    languages = [] if args.source_only else edition.translated(root)
     for lang in i18n.LANGUAGES[1:]:
         if lang not in languages:
-            print(f"no locales/{lang}: the {i18n.EDITIONS[lang][0]} edition is skipped", flush=True)
+            why = "--source-only" if args.source_only else f"no locales/{lang}"
+            print(f"{why}: the {i18n.EDITIONS[lang][0]} edition is skipped", flush=True)
     if args.no_book:
         return 0 if args.no_execute else max(execute_early(root, languages, args).values(), default=0)
     from concurrent.futures import ThreadPoolExecutor

@@ -56,7 +56,8 @@ i18n.LANGUAGES = tuple(i18n.EDITIONS)
 root = Path(sys.argv[1])
 i18n.LOCALES_DIR = root / "locales"
 from dvbook import book
-options = dict(no_execute=False, force=False, check=False, no_book=False, jobs=1, timeout=60, quiet=True)
+options = dict(no_execute=False, force=False, check=False, no_book=False, jobs=1, timeout=60, quiet=True,
+               source_only=False)
 sys.exit(book.run(argparse.Namespace(root=root, **options)))
 """
 """Builds a book with Frisian as its third edition, in a process of its own (Sphinx keeps state per process)."""
@@ -109,7 +110,8 @@ def test_every_option_reaches_every_edition(flags: dict, runs: list, tmp_path: P
     monkeypatch.setattr(edition, "stage", lambda root, lang: root)
     monkeypatch.setattr(build, "build_book", lambda root, quiet=False, **where: 0)
     options = {"no_execute": False, "force": False, **flags}
-    args = argparse.Namespace(root=tmp_path, check=False, no_book=False, jobs=1, timeout=60, quiet=True, **options)
+    args = argparse.Namespace(root=tmp_path, check=False, no_book=False, jobs=1, timeout=60, quiet=True,
+                              source_only=False, **options)
     assert book.run(args) == 0
     assert seen == runs
     opened = [line for line in capsys.readouterr().out.splitlines() if line.startswith("open:")]
@@ -122,9 +124,25 @@ def test_an_edition_without_catalogs_is_skipped_and_not_offered(tmp_path: Path, 
 
     monkeypatch.setattr(build, "build_book", lambda root, quiet=False, **where: 0)
     args = argparse.Namespace(root=tmp_path, no_execute=False, force=False, check=False, no_book=False, jobs=1,
-                              timeout=60, quiet=True)
+                              timeout=60, quiet=True, source_only=False)
     assert book.run(args) == 0
     out = capsys.readouterr().out
     assert "no locales/nl: the Nederlands edition is skipped" in out
+    assert [line for line in out.splitlines() if line.startswith("open:")] == [
+        f"open: {tmp_path / '_build' / 'html' / 'index.html'} (English)"]
+
+
+def test_the_source_edition_alone(tmp_path: Path, monkeypatch, capsys) -> None:
+    """--source-only builds the English edition and no other, saying so."""
+    from dvbook import build, edition
+
+    (tmp_path / "locales" / "nl").mkdir(parents=True)
+    monkeypatch.setattr(build, "build_book", lambda root, quiet=False, **where: 0)
+    monkeypatch.setattr(edition, "build_edition", lambda *args, **kwargs: pytest.fail("built another edition"))
+    args = argparse.Namespace(root=tmp_path, no_execute=False, force=False, check=False, no_book=False, jobs=1,
+                              timeout=60, quiet=True, source_only=True)
+    assert book.run(args) == 0
+    out = capsys.readouterr().out
+    assert "--source-only: the Nederlands edition is skipped" in out
     assert [line for line in out.splitlines() if line.startswith("open:")] == [
         f"open: {tmp_path / '_build' / 'html' / 'index.html'} (English)"]
