@@ -1,32 +1,40 @@
-"""Command line: ``python -m dvregions <command>``.
+"""``python -m dvregions validate [DATA_DIR]``: check a data folder before building the book.
 
-Commands are small modules imported on demand, so ``validate`` stays fast and does
-not import the book tool chain.
+The book machinery has its own commands (``python -m dvbook``); this one needs nothing of it.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-# command name -> (module, help); each module has ``add_arguments(parser)`` and ``run(args) -> int``.
-COMMANDS: dict[str, tuple[str, str]] = {
-    "validate": ("dvregions.cli_validate", "validate a data folder (default: the book's data/)"),
-}
+
+def validate(data_dir: Path | None) -> int:
+    """Validate the data folder; print one OK line or every problem, and return 0 or 1."""
+    from dvregions import data  # on demand: the command line's help needs no pandas
+
+    try:
+        dataset = data.load(data_dir)
+    except data.DataValidationError as error:
+        print(f"INVALID: {error}", file=sys.stderr)
+        return 1
+    orders = dataset.orders
+    print(f"OK: {dataset.data_dir} is valid: {len(orders)} restraining-order figures for {orders['area'].nunique()} "
+          f"areas in {dataset.regions.shape[0]} regions ({orders['year'].min()}-{orders['year'].max()}), "
+          f"{len(dataset.initiatives)} initiatives coded with {len(dataset.themes)} themes.")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command named on the command line; return its exit status."""
-    parser = argparse.ArgumentParser(prog="python -m dvregions", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    for name, (module_name, help_text) in COMMANDS.items():
-        module = importlib.import_module(module_name)
-        module.add_arguments(sub.add_parser(name, help=help_text, description=help_text))
-    args = parser.parse_args(argv)
-    module = importlib.import_module(COMMANDS[args.command][0])
-    return module.run(args)
+    parser = argparse.ArgumentParser(prog="python -m dvregions", description="Check the book's data.")
+    command = parser.add_subparsers(dest="command", required=True).add_parser(
+        "validate", help="validate a data folder (default: the book's data/)")
+    command.add_argument("data_dir", nargs="?", type=Path, default=None,
+                         help="folder holding datapackage.json and its CSV files (default: the book's data/)")
+    return validate(parser.parse_args(argv).data_dir)
 
 
 if __name__ == "__main__":

@@ -327,7 +327,7 @@ def test_sphinx_extension_change_rerenders(tmp_path: Path) -> None:
         render_inputs = build.render_fingerprint(root)
 
 
-PAGE_ONLY = ["dvregions/__main__.py", "dvregions/cli_validate.py", "dvbook/build.py", "dvbook/localweb.py",
+PAGE_ONLY = ["dvregions/__main__.py", "dvbook/build.py", "dvbook/localweb.py",
              "dvbook/sphinx_ext.py", "dvbook/sphinx_page.py"]
 
 
