@@ -41,9 +41,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
 
 
-@functools.cache
+@functools.lru_cache(maxsize=256)
 def _gzipped(path: str, mtime: float) -> bytes:
-    """The file at ``path`` gzip-compressed, kept in memory per path and modification time."""
+    """The file at ``path`` gzip-compressed, kept in memory per path and modification time (the latest 256)."""
     return gzip.compress(Path(path).read_bytes(), compresslevel=6)
 
 
