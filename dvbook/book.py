@@ -56,10 +56,7 @@ def execute_source(root: Path, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     results = build.execute_notebooks([status.path for status in stale], root, args.jobs, args.timeout, args.quiet)
     print(f"executed {len(results)} notebooks in {time.perf_counter() - started:.1f} s", flush=True)
-    for result in results:
-        if result.error:
-            print(f"\nnotebook failed: {result.rel}\n{result.error}", file=sys.stderr)
-    return 1 if any(result.error for result in results) else 0
+    return build.exit_status(results, i18n.EDITIONS[i18n.SOURCE_LANGUAGE][0])
 
 
 def execute_early(root: Path, languages: list[str], args: argparse.Namespace) -> dict[str, int]:
@@ -88,18 +85,15 @@ def run(args: argparse.Namespace) -> int:
         early = beside.submit(execute_early, root, [] if args.no_execute else languages, args)
         status = build.build_book(root, args.quiet)
         runs = early.result()
-    failed = i18n.SOURCE_LANGUAGE if status else None
-    built = [] if status else [i18n.SOURCE_LANGUAGE]
-    for lang in built and languages:
-        status = edition.build_edition(root, lang, args.jobs, args.timeout, args.quiet, runs=runs.get(lang),
-                                       execute=not args.no_execute, force=args.force)
+    built = []
+    for lang in [i18n.SOURCE_LANGUAGE, *languages]:
+        if lang != i18n.SOURCE_LANGUAGE:
+            status = edition.build_edition(root, lang, args.jobs, args.timeout, args.quiet, runs=runs.get(lang),
+                                           execute=not args.no_execute, force=args.force)
         if status:
-            failed = lang
-            break
+            print(f"the {i18n.EDITIONS[lang][0]} edition failed (warnings are errors)", file=sys.stderr)
+            return status
         built.append(lang)
-    if failed:
-        print(f"the {i18n.EDITIONS[failed][0]} edition failed (warnings are errors)", file=sys.stderr)
-        return status
     for lang in built:
         print(f"open: {edition.out_dir(root, lang) / 'index.html'} ({i18n.EDITIONS[lang][0]})")
     return 0

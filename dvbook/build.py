@@ -386,6 +386,14 @@ def run_notebooks(run: Callable[..., ExecutionResult], calls: Sequence[tuple], j
     return results
 
 
+def exit_status(results: Sequence[ExecutionResult], edition: str) -> int:
+    """Print each failed notebook with its error; 1 if any failed, else 0."""
+    for result in results:
+        if result.error:
+            print(f"\nnotebook failed ({edition}): {result.rel}\n{result.error}", file=sys.stderr)
+    return 1 if any(result.error for result in results) else 0
+
+
 # --------------------------------------------------------------------------- book
 
 

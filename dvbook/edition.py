@@ -104,10 +104,7 @@ def execute_stale(root: Path, lang: str, jobs: int, timeout: int, force: bool = 
     started = time.perf_counter()
     results = build.run_notebooks(execute_in_language, todo, jobs, lang, isolated=True)
     print(f"{name}: executed {len(todo)} notebooks in {time.perf_counter() - started:.1f} s", flush=True)
-    for result in results:
-        if result.error:
-            print(f"\nnotebook failed in {name}: {result.rel}\n{result.error}", file=sys.stderr)
-    return 1 if any(result.error for result in results) else 0
+    return build.exit_status(results, name)
 
 
 def _link(source: Path, target: Path) -> None:
